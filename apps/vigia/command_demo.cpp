@@ -1,0 +1,46 @@
+#include "apps/vigia/commands.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+namespace vigia::app {
+
+namespace {
+
+/// The bundled data: $VIGIA_DATA_DIR, else the source tree's data/ this binary was built from.
+std::filesystem::path data_dir() {
+    if (const char* env = std::getenv("VIGIA_DATA_DIR"); env && *env) return env;
+    return VIGIA_DATA_DIR;
+}
+
+class DemoCommand final : public Command {
+public:
+    CLI::App* setup(CLI::App& app) override {
+        CLI::App* sub = app.add_subcommand(
+            "demo", "Run the bundled demo alliance (Zapopan points, Mexico City quadrant counts)");
+        sub->add_option("-o,--out", m_out, "Output folder")->capture_default_str();
+        sub->add_flag("--overwrite", m_overwrite, "Replace existing outputs");
+        sub->add_flag("-q,--quiet", m_quiet, "No progress on stderr");
+        return sub;
+    }
+    int run() override {
+        const auto manifest = data_dir() / "demo" / "alliance.toml";
+        const int rc = run_manifest_file(manifest.string(), m_out, {}, m_overwrite, m_quiet);
+        if (rc == 0)
+            std::printf("Demo outputs are in %s/ (one GeoPackage per city; open them in QGIS).\n",
+                        m_out.c_str());
+        return rc;
+    }
+
+private:
+    std::string m_out = "out/demo";
+    bool m_overwrite = false;
+    bool m_quiet = false;
+};
+
+} // namespace
+
+std::unique_ptr<Command> make_demo_command() { return std::make_unique<DemoCommand>(); }
+
+} // namespace vigia::app

@@ -1,0 +1,31 @@
+#pragma once
+/// \file
+/// The subcommands. Each registers its options with CLI11 (parsing and validation only, no
+/// I/O) and, when chosen, calls the engine. main.cpp owns the one catch block.
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace vigia::app {
+
+class Command {
+public:
+    virtual ~Command() = default;
+    /// Adds the subcommand and its options to `app`.
+    virtual CLI::App* setup(CLI::App& app) = 0;
+    /// Runs it; returns the exit code.
+    virtual int run() = 0;
+};
+
+std::unique_ptr<Command> make_run_command();
+std::unique_ptr<Command> make_demo_command();
+std::unique_ptr<Command> make_info_command();
+
+/// Shared by run and demo: runs a manifest and returns the exit code.
+int run_manifest_file(const std::string& manifest, const std::string& out_dir,
+                      const std::vector<std::string>& cities, bool overwrite, bool quiet);
+
+} // namespace vigia::app

@@ -1,0 +1,35 @@
+#pragma once
+/// \file
+/// Running a manifest: every selected city through the same pipeline and parameters.
+/// A city that fails is reported and the others still run.
+
+#include "engine/manifest.hpp"
+#include "engine/pipeline.hpp"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace vigia::engine {
+
+struct CityFailure {
+    std::string slug;
+    std::string message;
+    bool usage = false; ///< a ManifestError/UsageError rather than bad data
+};
+
+struct BatchResult {
+    std::vector<CityResult> done;
+    std::vector<CityFailure> failed;
+};
+
+/// Runs the cities whose slugs are in `only` (all when empty; an unknown slug is a
+/// UsageError). Writes each city's summary to `out` as it finishes and each failure to `err`.
+BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
+                         const std::vector<std::string>& only, std::FILE* out = stdout,
+                         std::FILE* err = stderr);
+
+/// The on-screen summary of one city.
+std::string summary(const CityResult& r);
+
+} // namespace vigia::engine

@@ -1,0 +1,243 @@
+#include "engine/city_output.hpp"
+
+#include "engine/pipeline.hpp"
+#include "engine/provenance.hpp"
+#include "io/gpkg_writer.hpp"
+#include "io/time_parse.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+namespace vigia::engine {
+
+namespace {
+
+using io::Column;
+using io::LayerData;
+
+std::vector<std::int64_t> sequence(std::size_t n) {
+    std::vector<std::int64_t> v(n);
+    for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::int64_t>(i) + 1;
+    return v;
+}
+
+std::string number(double v) { return fmt::format("{}", v); }
+
+/// The run_info table: every parameter, input, version, count and timing, as text.
+std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
+                                                          double write_seconds) {
+    const CityConfig& c = *o.city;
+    const AnalysisParams& a = o.manifest->analysis;
+    std::vector<std::pair<std::string, std::string>> kv;
+    auto add = [&](std::string k, std::string v) { kv.emplace_back(std::move(k), std::move(v)); };
+    add("vigia_version", vigia_version());
+    add("libraries", library_versions());
+    add("run_at_utc", utc_now());
+    add("manifest", o.manifest->path.string());
+    add("city", c.name);
+    add("slug", c.slug);
+    add("crs", io::srs_label(*o.target));
+    add("crs_requested", a.crs);
+    add("grid", to_string(a.grid.shape));
+    add("cell_size_m", number(a.grid.cell_size_m));
+    add("period", a.period ? a.period_text : "none");
+    add("boundary_path", c.boundary.path);
+    add("boundary_features", std::to_string(o.units.size()));
+    add("boundary_area_km2", number(o.boundary.area_m2 * 1e-6));
+    add("boundary_repairs", std::to_string(o.repairs.size()));
+    add("cells", std::to_string(o.grid.size()));
+    const analysis::RejectLog* rejects = nullptr;
+    if (o.points) {
+        const auto& s = *c.incidents;
+        add("input_form", "points");
+        add("incidents_path", s.path);
+        add("incidents_layer", o.points->layer);
+        add("incidents_crs", io::srs_label(*o.points->srs));
+        add("incidents_x", s.x);
+        add("incidents_y", s.y);
+        add("incidents_time", s.time);
+        add("incidents_category", s.category);
+        add("incidents_where", s.where);
+        add("records", std::to_string(o.points->records));
+        rejects = &o.points->rejects;
+        if (o.points->time_min != analysis::kNoTime)
+            add("time_span", fmt::format("{}/{}", io::format_iso(o.points->time_min),
+                                         io::format_iso(o.points->time_max)));
+    } else {
+        const auto& s = *c.counts;
+        add("input_form", "counts per area");
+        add("counts_path", s.path);
+        add("counts_layer", o.counts->layer);
+        add("counts_key", s.key);
+        add("counts_unit_key", c.boundary.key_field);
+        add("counts_count", s.count);
+        add("counts_category", s.category);
+        add("counts_year", s.year);
+        add("counts_month", s.month);
+        add("counts_where", s.where);
+        add("counts_rows", std::to_string(o.counts->rows));
+        add("records", number(o.counts->incidents));
+        add("unknown_keys", std::to_string(o.counts->unknown_keys.size()));
+        add("grid_counts", "areal weighting of sub-unit counts (estimates)");
+        rejects = &o.counts->rejects;
+    }
+    double accepted = 0;
+    for (double v : o.cell_counts) accepted += v;
+    add("accepted", number(accepted));
+    for (std::size_t r = 0; r < analysis::kRejectReasonCount; ++r) {
+        const auto reason = static_cast<analysis::RejectReason>(r);
+        add(std::string{"rejected_"} + to_string(reason), number(rejects->count(reason)));
+    }
+    if (o.quality) {
+        add("pile_threshold", std::to_string(o.quality->pile_threshold));
+        add("piles", std::to_string(o.quality->piles.size()));
+        add("incidents_in_piles", std::to_string(o.quality->incidents_in_piles));
+        add("largest_stack", std::to_string(o.quality->largest_stack));
+        add("duplicates", std::to_string(o.quality->duplicates));
+    }
+    if (o.assignment) add("incidents_without_unit", std::to_string(o.assignment->without_unit));
+    for (std::size_t i = 0; i < o.warnings.size(); ++i)
+        add(fmt::format("warning_{}", i + 1), o.warnings[i]);
+    for (const auto& [k, v] : o.timings) add("time_" + k, fmt::format("{:.3f}", v));
+    add("time_write_s", fmt::format("{:.3f}", write_seconds));
+    return kv;
+}
+
+} // namespace
+
+void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite,
+                const io::ProgressFn& progress) {
+    const auto t0 = std::chrono::steady_clock::now();
+    io::GpkgWriter w{path, overwrite};
+    const OGRSpatialReference* srs = o.target.get();
+    const std::size_t steps = 6;
+    std::size_t step = 0;
+    auto tick = [&] {
+        if (progress) progress(static_cast<double>(++step) / steps);
+    };
+
+    {
+        LayerData d;
+        d.name = "grid";
+        d.description = fmt::format("{} m {} cells over {}: incidents per cell", o.grid.lattice.spec().cell_size_m,
+                                    to_string(o.grid.lattice.spec().shape), o.city->name);
+        d.srs = srs;
+        d.geometry_type = wkbMultiPolygon;
+        d.wkb = &o.grid.geometry;
+        d.columns.push_back({"cell_id", sequence(o.grid.size())});
+        d.columns.push_back({"count", o.cell_counts});
+        d.columns.push_back({"area_km2", o.grid.area_km2});
+        d.columns.push_back({"density_km2", analysis::density(o.cell_counts, o.grid.area_km2)});
+        w.write(d);
+        tick();
+    }
+    {
+        LayerData d;
+        d.name = "units";
+        d.description = fmt::format("Sub-units of {}: incidents per unit", o.city->name);
+        d.srs = srs;
+        d.geometry_type = wkbMultiPolygon;
+        d.wkb = &o.units.wkb;
+        d.columns.push_back({"unit_id", sequence(o.units.size())});
+        d.columns.push_back({"name", o.units.names});
+        d.columns.push_back({"count", o.unit_counts});
+        d.columns.push_back({"area_km2", o.unit_area_km2});
+        d.columns.push_back({"density_km2", analysis::density(o.unit_counts, o.unit_area_km2)});
+        w.write(d);
+        tick();
+    }
+    {
+        LayerData d;
+        d.name = "boundary";
+        d.description = fmt::format("Boundary of {} (union of the boundary layer)", o.city->name);
+        d.srs = srs;
+        d.geometry_type = wkbMultiPolygon;
+        const std::vector<analysis::Wkb> one{o.boundary.wkb};
+        d.wkb = &one;
+        d.columns.push_back({"name", std::vector<std::string>{o.city->name}});
+        d.columns.push_back({"area_km2", std::vector<double>{o.boundary.area_m2 * 1e-6}});
+        w.write(d);
+        tick();
+    }
+    const analysis::RejectLog* rejects = nullptr;
+    if (o.points) {
+        const analysis::Incidents& inc = o.points->incidents;
+        LayerData d;
+        d.name = "incidents";
+        d.description = fmt::format("Accepted incidents of {}, projected", o.city->name);
+        d.srs = srs;
+        d.geometry_type = wkbPoint;
+        d.x = &inc.x;
+        d.y = &inc.y;
+        std::vector<std::int64_t> cell(inc.size());
+        for (std::size_t i = 0; i < inc.size(); ++i) cell[i] = o.assignment->cell[i] + 1;
+        std::vector<std::string> category(inc.size());
+        for (std::size_t i = 0; i < inc.size(); ++i)
+            if (inc.category[i] >= 0) category[i] = inc.categories[inc.category[i]];
+        d.columns.push_back({"source_row", inc.row});
+        d.columns.push_back({"cell_id", std::move(cell)});
+        d.columns.push_back({"time", io::TimeValues{inc.time}});
+        d.columns.push_back({"category", std::move(category)});
+        w.write(d);
+        rejects = &o.points->rejects;
+    } else {
+        const analysis::AreaCounts& ac = o.counts->counts;
+        LayerData d;
+        d.name = "unit_counts";
+        d.description = fmt::format("Counts per sub-unit as published for {}, joined", o.city->name);
+        std::vector<std::string> unit(ac.size()), category(ac.size());
+        std::vector<std::int64_t> year(ac.year.begin(), ac.year.end()),
+            month(ac.month.begin(), ac.month.end()), unit_id(ac.size());
+        for (std::size_t i = 0; i < ac.size(); ++i) {
+            unit[i] = o.units.names[ac.unit[i]];
+            unit_id[i] = ac.unit[i] + 1;
+            if (ac.category[i] >= 0) category[i] = ac.categories[ac.category[i]];
+        }
+        d.columns.push_back({"unit_id", std::move(unit_id)});
+        d.columns.push_back({"unit", std::move(unit)});
+        d.columns.push_back({"category", std::move(category)});
+        d.columns.push_back({"year", std::move(year)});
+        d.columns.push_back({"month", std::move(month)});
+        d.columns.push_back({"count", ac.count});
+        w.write(d);
+        rejects = &o.counts->rejects;
+    }
+    tick();
+    {
+        LayerData d;
+        d.name = "rejected";
+        d.description = "Every input record not counted, with the reason";
+        std::vector<std::int64_t> row;
+        std::vector<std::string> reason, detail;
+        for (const auto& r : rejects->rows()) {
+            row.push_back(r.row);
+            reason.push_back(to_string(r.reason));
+            detail.push_back(r.detail);
+        }
+        d.columns.push_back({"source_row", std::move(row)});
+        d.columns.push_back({"reason", std::move(reason)});
+        d.columns.push_back({"detail", std::move(detail)});
+        w.write(d);
+        tick();
+    }
+    {
+        const double secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        LayerData d;
+        d.name = "run_info";
+        d.description = "Parameters, inputs, versions, counts and timings of this run";
+        std::vector<std::string> keys, values;
+        for (auto& [k, v] : run_info(o, secs)) {
+            keys.push_back(std::move(k));
+            values.push_back(std::move(v));
+        }
+        d.columns.push_back({"key", std::move(keys)});
+        d.columns.push_back({"value", std::move(values)});
+        w.write(d);
+        tick();
+    }
+    w.finish();
+}
+
+} // namespace vigia::engine

@@ -1,0 +1,47 @@
+#pragma once
+/// \file
+/// Everything a city's run computed, and writing it as the city's GeoPackage.
+
+#include "analysis/count.hpp"
+#include "analysis/grid.hpp"
+#include "analysis/quality.hpp"
+#include "analysis/repair.hpp"
+#include "engine/manifest.hpp"
+#include "io/counts_reader.hpp"
+#include "io/incident_reader.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace vigia::engine {
+
+struct RunOptions;
+
+struct CityOutput {
+    const Manifest* manifest = nullptr;
+    const CityConfig* city = nullptr;
+    const RunOptions* options = nullptr;
+    std::unique_ptr<OGRSpatialReference> target; ///< the city's local metric CRS
+    analysis::Polygons units;
+    std::vector<analysis::RepairNote> repairs;
+    analysis::Boundary boundary;
+    analysis::Grid grid;
+    std::vector<double> cell_counts, unit_counts, unit_area_km2;
+    std::optional<io::IncidentRead> points;       ///< point input
+    std::optional<analysis::Assignment> assignment;
+    std::optional<io::CountsRead> counts;         ///< counts-per-area input
+    std::optional<analysis::QualityReport> quality;
+    std::vector<std::pair<std::string, double>> timings; ///< stage → seconds
+    std::vector<std::string> warnings;
+};
+
+/// Writes grid, units, boundary, incidents (or unit_counts), rejected and run_info to a
+/// temporary GeoPackage and renames it to `path`.
+void write_city(CityOutput& out, const std::filesystem::path& path, bool overwrite,
+                const io::ProgressFn& progress);
+
+} // namespace vigia::engine

@@ -1,0 +1,276 @@
+#include "engine/manifest.hpp"
+
+#include "io/time_parse.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace vigia::engine {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Reads one TOML table, remembering which keys were used so the rest can be reported.
+class TableReader {
+public:
+    TableReader(const toml::table& t, std::string where, const fs::path& manifest)
+        : m_t{t}, m_where{std::move(where)}, m_manifest{manifest} {}
+
+    [[noreturn]] void fail(const toml::node* n, const std::string& what) const {
+        const auto& src = n ? n->source() : m_t.source();
+        throw ManifestError{fmt::format("{}:{}: {}{}", m_manifest.string(), src.begin.line,
+                                        m_where.empty() ? "" : m_where + ": ", what)};
+    }
+
+    const toml::node* get(const std::string& key) {
+        m_used.insert(key);
+        return m_t.get(key);
+    }
+
+    std::optional<std::string> string(const std::string& key, bool required = false) {
+        const toml::node* n = get(key);
+        if (!n) {
+            if (required) fail(nullptr, fmt::format("missing required key '{}'", key));
+            return std::nullopt;
+        }
+        if (!n->is_string()) fail(n, fmt::format("'{}' must be a string", key));
+        return std::string{*n->value<std::string>()};
+    }
+
+    std::optional<double> number(const std::string& key) {
+        const toml::node* n = get(key);
+        if (!n) return std::nullopt;
+        if (!n->is_number()) fail(n, fmt::format("'{}' must be a number", key));
+        return *n->value<double>();
+    }
+
+    const toml::table* table(const std::string& key, bool required = false) {
+        const toml::node* n = get(key);
+        if (!n) {
+            if (required) fail(nullptr, fmt::format("missing required key '{}'", key));
+            return nullptr;
+        }
+        if (!n->is_table()) fail(n, fmt::format("'{}' must be a table {{ ... }}", key));
+        return n->as_table();
+    }
+
+    /// A path relative to the manifest's folder.
+    std::optional<std::string> path(const std::string& key, bool required = false) {
+        auto s = string(key, required);
+        if (!s) return s;
+        const fs::path p{*s};
+        return (p.is_absolute() ? p : m_manifest.parent_path() / p).lexically_normal().string();
+    }
+
+    /// Every key of the table must have been read.
+    void finish(const std::vector<std::string>& allowed) const {
+        for (const auto& [k, v] : m_t) {
+            if (m_used.count(std::string{k.str()})) continue;
+            std::string list;
+            for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+            fail(&v, fmt::format("unknown key '{}' (allowed: {})", k.str(), list));
+        }
+    }
+
+    const std::string& where() const { return m_where; }
+    const fs::path& manifest() const { return m_manifest; }
+
+private:
+    const toml::table& m_t;
+    std::string m_where;
+    const fs::path& m_manifest;
+    std::set<std::string> m_used;
+};
+
+std::int64_t parse_date(TableReader& r, const toml::node* n, const std::string& key) {
+    std::optional<std::string> text;
+    if (n && n->is_string()) text = *n->value<std::string>();
+    if (n && n->is_date()) {
+        const auto d = *n->value<toml::date>();
+        return io::days_from_civil(d.year, d.month, d.day) * 86400;
+    }
+    if (text) {
+        if (auto t = io::parse_time(*text); t && text->size() == 10) return *t;
+    }
+    r.fail(n, fmt::format("period.{} must be a date \"yyyy-mm-dd\"", key));
+}
+
+AnalysisParams read_analysis(const toml::table& t, const fs::path& manifest) {
+    TableReader r{t, "[analysis]", manifest};
+    AnalysisParams a;
+    if (auto g = r.string("grid")) {
+        if (*g == "hex")
+            a.grid.shape = analysis::GridShape::hex;
+        else if (*g == "square")
+            a.grid.shape = analysis::GridShape::square;
+        else
+            r.fail(r.get("grid"), fmt::format("grid = \"{}\": expected \"hex\" or \"square\"", *g));
+    }
+    if (auto s = r.number("cell_size_m")) {
+        if (!(*s > 0)) r.fail(r.get("cell_size_m"), "cell_size_m must be greater than 0");
+        a.grid.cell_size_m = *s;
+    }
+    if (auto c = r.string("crs")) a.crs = *c;
+    if (const toml::table* p = r.table("period")) {
+        TableReader pr{*p, "[analysis] period", manifest};
+        const toml::node* s = pr.get("start");
+        const toml::node* e = pr.get("end");
+        if (!s) pr.fail(nullptr, "missing required key 'start'");
+        if (!e) pr.fail(nullptr, "missing required key 'end'");
+        const std::int64_t start = parse_date(pr, s, "start");
+        const std::int64_t end = parse_date(pr, e, "end") + 86399; // the whole last day
+        if (end < start) pr.fail(e, "period.end is before period.start");
+        pr.finish({"start", "end"});
+        a.period = io::Period{start, end};
+        a.period_text = fmt::format("{}/{}", io::format_iso(start).substr(0, 10),
+                                    io::format_iso(end).substr(0, 10));
+    }
+    r.finish({"grid", "cell_size_m", "crs", "period"});
+    return a;
+}
+
+CityConfig read_city(const toml::table& t, std::size_t index, const fs::path& manifest) {
+    CityConfig c;
+    TableReader r{t, fmt::format("[[city]] #{}", index + 1), manifest};
+    c.name = *r.string("name", true);
+    if (auto s = r.string("slug")) {
+        if (s->empty() || s->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") !=
+                              std::string::npos)
+            r.fail(r.get("slug"), fmt::format("slug = \"{}\": use lower-case letters, digits, "
+                                              "'-' and '_'",
+                                              *s));
+        c.slug = *s;
+    } else {
+        c.slug = slugify(c.name);
+        if (c.slug.empty()) r.fail(nullptr, "cannot derive a slug from the name; give slug = \"...\"");
+    }
+
+    const toml::table* b = r.table("boundary", true);
+    TableReader br{*b, fmt::format("city '{}' boundary", c.name), manifest};
+    c.boundary.path = *br.path("path", true);
+    c.boundary.layer = br.string("layer").value_or("");
+    c.boundary.crs = br.string("crs").value_or("");
+    c.boundary.name_field = br.string("name_field").value_or("");
+    br.finish({"path", "layer", "crs", "name_field"});
+
+    const toml::table* in = r.table("incidents", true);
+    TableReader ir{*in, fmt::format("city '{}' incidents", c.name), manifest};
+    if (in->contains("counts")) {
+        io::CountsSourceSpec s;
+        s.path = *ir.path("counts", true);
+        s.layer = ir.string("layer").value_or("");
+        s.key = *ir.string("key", true);
+        c.boundary.key_field = *ir.string("unit_key", true);
+        s.count = *ir.string("count", true);
+        s.category = ir.string("category").value_or("");
+        s.year = ir.string("year").value_or("");
+        s.month = ir.string("month").value_or("");
+        s.where = ir.string("where").value_or("");
+        ir.finish({"counts", "layer", "key", "unit_key", "count", "category", "year", "month",
+                   "where"});
+        c.counts = s;
+    } else {
+        io::IncidentSourceSpec s;
+        s.path = *ir.path("path", true);
+        s.layer = ir.string("layer").value_or("");
+        s.crs = ir.string("crs").value_or("");
+        s.x = ir.string("x").value_or("");
+        s.y = ir.string("y").value_or("");
+        s.time = ir.string("time").value_or("");
+        s.category = ir.string("category").value_or("");
+        s.where = ir.string("where").value_or("");
+        ir.finish({"path", "layer", "crs", "x", "y", "time", "category", "where"});
+        if (s.x.empty() != s.y.empty())
+            ir.fail(nullptr, "give both x and y (the coordinate columns), or neither");
+        c.incidents = s;
+    }
+    r.finish({"name", "slug", "boundary", "incidents"});
+    return c;
+}
+
+} // namespace
+
+Manifest parse_manifest(std::string_view text, const fs::path& path) {
+    toml::table root;
+    try {
+        root = toml::parse(text, path.string());
+    } catch (const toml::parse_error& e) {
+        throw ManifestError{fmt::format("{}:{}: {}", path.string(), e.source().begin.line,
+                                        e.description())};
+    }
+    Manifest m;
+    m.path = path;
+    TableReader r{root, "", path};
+    if (const toml::table* a = r.table("analysis")) m.analysis = read_analysis(*a, path);
+    const toml::node* cities = r.get("city");
+    if (!cities) r.fail(nullptr, "no [[city]] entries");
+    if (!cities->is_array_of_tables()) r.fail(cities, "'city' must be an array of tables [[city]]");
+    std::set<std::string> slugs;
+    const toml::array& arr = *cities->as_array();
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+        CityConfig c = read_city(*arr[i].as_table(), i, path);
+        if (!slugs.insert(c.slug).second)
+            r.fail(&arr[i], fmt::format("two cities have the slug '{}'; give one a slug = \"...\"",
+                                        c.slug));
+        m.cities.push_back(std::move(c));
+    }
+    r.finish({"analysis", "city"});
+    return m;
+}
+
+Manifest load_manifest(const fs::path& path) {
+    std::ifstream in{path, std::ios::binary};
+    if (!in)
+        throw ManifestError{fmt::format("{}: cannot read the manifest (does it exist?)",
+                                        path.string())};
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse_manifest(ss.str(), path);
+}
+
+std::string slugify(std::string_view name) {
+    // The Latin letters with diacritics used across the alliance's languages, in UTF-8.
+    static const std::pair<std::string_view, char> folds[] = {
+        {"á", 'a'}, {"à", 'a'}, {"â", 'a'}, {"ã", 'a'}, {"ä", 'a'}, {"Á", 'a'}, {"À", 'a'},
+        {"Â", 'a'}, {"Ã", 'a'}, {"é", 'e'}, {"è", 'e'}, {"ê", 'e'}, {"ë", 'e'}, {"É", 'e'},
+        {"È", 'e'}, {"Ê", 'e'}, {"í", 'i'}, {"ì", 'i'}, {"î", 'i'}, {"ï", 'i'}, {"Í", 'i'},
+        {"ó", 'o'}, {"ò", 'o'}, {"ô", 'o'}, {"õ", 'o'}, {"ö", 'o'}, {"Ó", 'o'}, {"Ô", 'o'},
+        {"Õ", 'o'}, {"ú", 'u'}, {"ù", 'u'}, {"û", 'u'}, {"ü", 'u'}, {"Ú", 'u'}, {"Ü", 'u'},
+        {"ñ", 'n'}, {"Ñ", 'n'}, {"ç", 'c'}, {"Ç", 'c'}};
+    std::string out;
+    bool dash = false;
+    for (std::size_t i = 0; i < name.size();) {
+        char c = 0;
+        const unsigned char u = static_cast<unsigned char>(name[i]);
+        if (u < 0x80) {
+            c = static_cast<char>(std::tolower(u));
+            ++i;
+        } else {
+            for (const auto& [from, to] : folds)
+                if (name.substr(i, from.size()) == from) {
+                    c = to;
+                    i += from.size();
+                    break;
+                }
+            if (!c) {
+                ++i;
+                while (i < name.size() && (static_cast<unsigned char>(name[i]) & 0xC0) == 0x80) ++i;
+            }
+        }
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            if (dash && !out.empty()) out += '-';
+            out += c;
+            dash = false;
+        } else {
+            dash = true;
+        }
+    }
+    return out;
+}
+
+} // namespace vigia::engine

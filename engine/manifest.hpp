@@ -1,0 +1,52 @@
+#pragma once
+/// \file
+/// The TOML manifest: analysis parameters shared by every city, and one entry per city.
+/// Paths are resolved relative to the manifest's folder. Unknown keys, missing required
+/// keys and wrong types are ManifestErrors naming the key and its line.
+
+#include "analysis/error.hpp"
+#include "analysis/grid.hpp"
+#include "io/incident_reader.hpp"
+#include "io/sources.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vigia::engine {
+
+/// A manifest that cannot be used as written (the CLI exits with 2).
+struct ManifestError : UsageError {
+    using UsageError::UsageError;
+};
+
+struct AnalysisParams {
+    analysis::GridSpec grid;        ///< default: hex, 250 m
+    std::string crs = "auto";       ///< "auto": UTM zone of the boundary's centroid
+    std::optional<io::Period> period;
+    std::string period_text;        ///< "2019-01-01/2019-12-31", for run_info
+};
+
+struct CityConfig {
+    std::string name;
+    std::string slug;
+    io::PolygonSourceSpec boundary;
+    std::optional<io::IncidentSourceSpec> incidents;
+    std::optional<io::CountsSourceSpec> counts;
+};
+
+struct Manifest {
+    std::filesystem::path path;
+    AnalysisParams analysis;
+    std::vector<CityConfig> cities;
+};
+
+Manifest load_manifest(const std::filesystem::path& path);
+/// Parses manifest text; `path` names it in messages and anchors relative paths.
+Manifest parse_manifest(std::string_view text, const std::filesystem::path& path);
+
+/// "Ciudad de México" → "ciudad-de-mexico": lower-case ASCII, accents dropped.
+std::string slugify(std::string_view name);
+
+} // namespace vigia::engine

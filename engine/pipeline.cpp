@@ -1,0 +1,213 @@
+#include "engine/pipeline.hpp"
+
+#include "analysis/count.hpp"
+#include "analysis/error.hpp"
+#include "analysis/grid.hpp"
+#include "analysis/quality.hpp"
+#include "analysis/repair.hpp"
+#include "analysis/utm.hpp"
+#include "engine/city_output.hpp"
+#include "io/counts_reader.hpp"
+#include "io/gpkg_writer.hpp"
+#include "io/incident_reader.hpp"
+#include "io/vector_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+namespace vigia::engine {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+/// The city's local metric CRS: the manifest's, or the UTM zone of the boundary's centroid.
+std::unique_ptr<OGRSpatialReference> choose_crs(const AnalysisParams& a,
+                                                const io::PolygonSource& boundary,
+                                                std::string& label) {
+    std::string text = a.crs;
+    if (text == "auto") {
+        const auto ll = boundary.centroid_lonlat();
+        text = fmt::format("EPSG:{}", analysis::utm_epsg(ll[0], ll[1]));
+    }
+    auto srs = io::make_srs(text, "[analysis] crs");
+    if (!srs->IsProjected() || srs->GetLinearUnits() != 1.0)
+        throw ManifestError{fmt::format("[analysis] crs = \"{}\" is not a projected CRS in metres; "
+                                        "use \"auto\" or e.g. \"EPSG:32614\"",
+                                        a.crs)};
+    label = io::srs_label(*srs);
+    return srs;
+}
+
+/// Most points outside the boundary means swapped columns or a wrong CRS: say which.
+void check_outside_share(const io::IncidentSourceSpec& spec, const io::IncidentRead& read,
+                         const analysis::Grid& grid, const analysis::Assignment& a,
+                         const OGRSpatialReference& target, const std::string& city) {
+    const std::size_t n = a.cell.size();
+    if (n == 0 || a.outside * 2 <= n) return;
+    std::vector<double> sx = read.incidents.source_y, sy = read.incidents.source_x;
+    std::size_t inside_swapped = 0;
+    {
+        auto ct = io::make_transform(*read.srs, target);
+        std::vector<std::uint8_t> ok;
+        io::transform_points(*ct, sx, sy, ok);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!ok[i]) continue;
+            const std::int32_t c = grid.cell_at(sx[i], sy[i]);
+            if (c >= 0 && grid.covers(c, sx[i], sy[i])) ++inside_swapped;
+        }
+    }
+    const std::string head = fmt::format(
+        "{} layer '{}': {} of {} incidents ({:.0f}%) fall outside the boundary of {}", spec.path,
+        read.layer, a.outside, n, 100.0 * static_cast<double>(a.outside) / static_cast<double>(n),
+        city);
+    if (inside_swapped * 2 > n)
+        throw InputError{fmt::format(
+            "{}; with x and y swapped {} would fall inside: longitude and latitude look swapped "
+            "(try x = \"{}\", y = \"{}\")",
+            head, inside_swapped, spec.y.empty() ? "y" : spec.y, spec.x.empty() ? "x" : spec.x)};
+    throw InputError{fmt::format(
+        "{}; check the incidents' CRS ({}{}) and the boundary, or narrow the records with "
+        "where = \"...\"",
+        head, io::srs_label(*read.srs), spec.crs.empty() ? ", from the file" : ", from the manifest")};
+}
+
+} // namespace
+
+CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunOptions& options,
+                    Progress& progress) {
+    const auto t0 = Clock::now();
+    CityOutput out;
+    out.city = &city;
+    out.manifest = &manifest;
+    CityResult res;
+    res.name = city.name;
+    res.slug = city.slug;
+    res.output = options.out_dir / (city.slug + ".gpkg");
+    io::check_can_write(res.output, options.overwrite);
+    const std::string tag = fmt::format("[{}]", city.slug);
+
+    // Boundary, CRS, sub-units.
+    auto t = Clock::now();
+    const io::PolygonSource boundary{city.boundary};
+    out.target = choose_crs(manifest.analysis, boundary, res.crs);
+    out.units = boundary.project(*out.target);
+    for (const auto& r : analysis::repair_polygons(out.units, city.boundary.path)) {
+        res.warnings.push_back(fmt::format("boundary feature {} ('{}') was invalid ({}) and was "
+                                           "repaired with GEOS MakeValid",
+                                           r.index + 1, out.units.names[r.index], r.reason));
+        out.repairs.push_back(r);
+    }
+    out.boundary = analysis::make_boundary(out.units.wkb);
+    out.timings.emplace_back("read_boundary_s", since(t));
+
+    t = Clock::now();
+    progress.begin(fmt::format("{} grid", tag));
+    out.grid = analysis::build_grid(manifest.analysis.grid, out.boundary);
+    const analysis::UnitIndex units{out.units, out.grid};
+    progress.end();
+    out.timings.emplace_back("grid_s", since(t));
+
+    if (city.incidents) {
+        t = Clock::now();
+        progress.begin(fmt::format("{} reading incidents", tag));
+        io::IncidentRead read = io::read_incidents(*city.incidents, *out.target,
+                                                   manifest.analysis.period,
+                                                   [&](double f) { progress.update(f); });
+        progress.end();
+        out.timings.emplace_back("read_incidents_s", since(t));
+
+        t = Clock::now();
+        analysis::Assignment a = analysis::assign_points(out.grid, units, read.incidents.x,
+                                                         read.incidents.y);
+        check_outside_share(*city.incidents, read, out.grid, a, *out.target, city.name);
+        std::vector<std::uint8_t> outside(a.cell.size(), 0);
+        for (std::size_t i = 0; i < a.cell.size(); ++i) {
+            if (a.cell[i] >= 0) continue;
+            outside[i] = 1;
+            read.rejects.add(analysis::RejectReason::outside_boundary, read.incidents.row[i],
+                             fmt::format("({}, {})", read.incidents.source_x[i],
+                                         read.incidents.source_y[i]));
+        }
+        read.incidents.remove_if_flagged(outside);
+        auto keep = [&](std::vector<std::int32_t>& v) {
+            std::size_t o = 0;
+            for (std::size_t i = 0; i < v.size(); ++i)
+                if (!outside[i]) v[o++] = v[i];
+            v.resize(o);
+        };
+        keep(a.cell);
+        keep(a.unit);
+        out.cell_counts = analysis::tally(a.cell, out.grid.size());
+        out.unit_counts = analysis::tally(a.unit, out.units.size());
+        out.timings.emplace_back("count_s", since(t));
+
+        out.quality = analysis::check_quality(read.incidents);
+        const auto& q = *out.quality;
+        if (!q.piles.empty())
+            res.warnings.push_back(fmt::format(
+                "{} coordinates hold {} or more incidents each ({} incidents in all; the largest "
+                "pile, {} at ({}, {}), suggests geocoding to a centroid or a station)",
+                q.piles.size(), q.pile_threshold, q.incidents_in_piles, q.piles[0].count,
+                q.piles[0].x, q.piles[0].y));
+        if (q.duplicates > 0)
+            res.warnings.push_back(fmt::format(
+                "{} records repeat an earlier one's coordinates, time and category (kept; "
+                "check for double entry)",
+                q.duplicates));
+        if (a.without_unit > 0)
+            res.warnings.push_back(fmt::format(
+                "{} incidents inside the boundary fall in no sub-unit (gaps between polygons)",
+                a.without_unit));
+        res.records = static_cast<double>(read.records);
+        out.assignment = std::move(a);
+        out.points = std::move(read);
+    } else {
+        t = Clock::now();
+        io::CountsRead read =
+            io::read_counts(*city.counts, boundary.keys(), manifest.analysis.period);
+        out.timings.emplace_back("read_counts_s", since(t));
+        t = Clock::now();
+        out.unit_counts = analysis::tally(read.counts.unit, out.units.size(), read.counts.count);
+        const auto overlaps = analysis::cell_unit_overlaps(out.grid, out.units, units);
+        out.cell_counts = analysis::apportion_to_cells(overlaps, units.area_km2(), out.unit_counts);
+        out.timings.emplace_back("count_s", since(t));
+        if (!read.unknown_keys.empty()) {
+            std::string list;
+            for (std::size_t i = 0; i < read.unknown_keys.size() && i < 5; ++i)
+                list += fmt::format("{}'{}' ({})", i ? ", " : "", read.unknown_keys[i].first,
+                                    read.unknown_keys[i].second);
+            res.warnings.push_back(fmt::format("{} keys match no sub-unit: {}{}",
+                                               read.unknown_keys.size(), list,
+                                               read.unknown_keys.size() > 5 ? ", ..." : ""));
+        }
+        res.records = read.incidents;
+        res.from_counts = true;
+        out.counts = std::move(read);
+    }
+    out.unit_area_km2 = units.area_km2();
+
+    const analysis::RejectLog& rejects = out.counts ? out.counts->rejects : out.points->rejects;
+    for (std::size_t r = 0; r < analysis::kRejectReasonCount; ++r) {
+        const auto reason = static_cast<analysis::RejectReason>(r);
+        if (rejects.count(reason) > 0) res.rejected.emplace_back(to_string(reason), rejects.count(reason));
+    }
+    res.cells = out.grid.size();
+    res.units = out.units.size();
+    for (double c : out.cell_counts) res.accepted += c;
+
+    t = Clock::now();
+    progress.begin(fmt::format("{} writing {}", tag, res.output.string()));
+    out.warnings = res.warnings;
+    out.options = &options;
+    write_city(out, res.output, options.overwrite, [&](double f) { progress.update(f); });
+    progress.end();
+    res.seconds = since(t0);
+    return res;
+}
+
+} // namespace vigia::engine

@@ -1,0 +1,136 @@
+#include "io/counts_reader.hpp"
+
+#include "analysis/error.hpp"
+#include "io/gdal_util.hpp"
+#include "io/time_parse.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <unordered_map>
+
+namespace vigia::io {
+
+using analysis::RejectReason;
+
+namespace {
+
+struct Columns {
+    int key = -1, count = -1, category = -1, year = -1, month = -1;
+};
+
+double whole_number(OGRFeature& f, int i, const std::string& field, const std::string& where,
+                    bool allow_empty) {
+    if (!f.IsFieldSetAndNotNull(i) || *f.GetFieldAsString(i) == '\0') {
+        if (allow_empty) return 0;
+        throw InputError{fmt::format("{}: row {}: field '{}' is empty", where, f.GetFID(), field)};
+    }
+    const char* s = f.GetFieldAsString(i);
+    char* end = nullptr;
+    errno = 0;
+    const double v = std::strtod(s, &end);
+    while (*end == ' ' || *end == '\r') ++end;
+    if (*end || errno == ERANGE || !std::isfinite(v) || v != std::floor(v))
+        throw InputError{fmt::format("{}: row {}: field '{}' = '{}' is not a whole number", where,
+                                     f.GetFID(), field, s)};
+    return v;
+}
+
+} // namespace
+
+CountsRead read_counts(const CountsSourceSpec& spec, const std::vector<std::string>& unit_keys,
+                       const std::optional<Period>& period) {
+    CountsRead out;
+    GDALDatasetUniquePtr ds = open_vector(spec.path);
+    OGRLayer& layer = pick_layer(*ds, spec.path, spec.layer);
+    out.layer = layer.GetName();
+    const std::string where = fmt::format("{} layer '{}'", spec.path, out.layer);
+    Columns c;
+    c.key = require_field(layer, spec.path, spec.key, "key");
+    c.count = require_field(layer, spec.path, spec.count, "count");
+    if (!spec.category.empty()) c.category = require_field(layer, spec.path, spec.category, "category");
+    if (!spec.year.empty()) c.year = require_field(layer, spec.path, spec.year, "year");
+    if (!spec.month.empty()) {
+        if (spec.year.empty())
+            throw InputError{fmt::format("{}: month = \"{}\" needs year too", where, spec.month)};
+        c.month = require_field(layer, spec.path, spec.month, "month");
+    }
+
+    std::unordered_map<std::string, std::int32_t> unit_of;
+    for (std::size_t i = 0; i < unit_keys.size(); ++i)
+        unit_of.emplace(unit_keys[i], static_cast<std::int32_t>(i));
+    std::unordered_map<std::string, std::int32_t> category_of;
+    std::map<std::string, double> unknown;
+    analysis::AreaCounts& ac = out.counts;
+
+    if (!spec.where.empty()) {
+        // Incidents the filter removes are counted, not lost: read them with the negation.
+        apply_where(layer, spec.path, "NOT (" + spec.where + ")");
+        for (auto& f : layer) {
+            const double n = whole_number(*f, c.count, spec.count, where, true);
+            out.incidents += n;
+            out.rejects.add_bulk(RejectReason::filtered, static_cast<std::int64_t>(n));
+        }
+        apply_where(layer, spec.path, spec.where);
+    }
+    layer.ResetReading();
+    for (auto& f : layer) {
+        ++out.rows;
+        const std::int64_t row = f->GetFID();
+        const double n = whole_number(*f, c.count, spec.count, where, false);
+        if (n < 0)
+            throw InputError{fmt::format("{}: row {}: field '{}' = {} is negative", where, row,
+                                         spec.count, n)};
+        out.incidents += n;
+        std::int32_t year = 0, month = 0;
+        if (c.year >= 0) year = static_cast<std::int32_t>(whole_number(*f, c.year, spec.year, where, false));
+        if (c.month >= 0) {
+            month = static_cast<std::int32_t>(whole_number(*f, c.month, spec.month, where, false));
+            if (month < 1 || month > 12)
+                throw InputError{fmt::format("{}: row {}: field '{}' = {} is not a month (1-12)",
+                                             where, row, spec.month, month)};
+        }
+        if (year != 0) {
+            const std::int64_t start = to_seconds(CivilTime{year, month ? month : 1, 1, 0, 0, 0});
+            if (period && (start < period->first || start > period->second)) {
+                out.rejects.add(RejectReason::outside_period, row,
+                                fmt::format("{}-{:02}", year, month), n);
+                continue;
+            }
+            if (out.time_min == analysis::kNoTime || start < out.time_min) out.time_min = start;
+            if (out.time_max == analysis::kNoTime || start > out.time_max) out.time_max = start;
+        }
+        const std::string key = f->GetFieldAsString(c.key);
+        auto u = unit_of.find(key);
+        if (u == unit_of.end()) {
+            unknown[key] += n;
+            out.rejects.add(RejectReason::unknown_unit, row, fmt::format("{} = '{}'", spec.key, key), n);
+            continue;
+        }
+        std::int32_t cat = -1;
+        if (c.category >= 0) {
+            const std::string label = f->GetFieldAsString(c.category);
+            auto [it, fresh] =
+                category_of.emplace(label, static_cast<std::int32_t>(ac.categories.size()));
+            if (fresh) ac.categories.push_back(label);
+            cat = it->second;
+        }
+        ac.unit.push_back(u->second);
+        ac.category.push_back(cat);
+        ac.year.push_back(year);
+        ac.month.push_back(month);
+        ac.count.push_back(n);
+    }
+    if (out.rows == 0 && out.incidents == 0)
+        throw InputError{fmt::format("{}: has no rows", where)};
+    out.unknown_keys.assign(unknown.begin(), unknown.end());
+    std::stable_sort(out.unknown_keys.begin(), out.unknown_keys.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    return out;
+}
+
+} // namespace vigia::io

@@ -1,0 +1,155 @@
+#include "io/gpkg_writer.hpp"
+
+#include "analysis/error.hpp"
+#include "io/time_parse.hpp"
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+namespace vigia::io {
+
+namespace fs = std::filesystem;
+
+std::size_t LayerData::rows() const {
+    if (wkb) return wkb->size();
+    if (x) return x->size();
+    if (columns.empty()) return 0;
+    return std::visit(
+        [](const auto& v) -> std::size_t {
+            if constexpr (std::is_same_v<std::decay_t<decltype(v)>, TimeValues>)
+                return v.seconds.size();
+            else
+                return v.size();
+        },
+        columns.front().values);
+}
+
+void check_can_write(const fs::path& path, bool overwrite) {
+    if (fs::exists(path) && !overwrite)
+        throw IoError{fmt::format("{}: exists already; pass --overwrite to replace it",
+                                  path.string())};
+}
+
+namespace {
+void remove_with_sidecars(const fs::path& p) {
+    std::error_code ec;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"})
+        fs::remove(fs::path{p.string() + suffix}, ec);
+}
+} // namespace
+
+GpkgWriter::GpkgWriter(fs::path path, bool overwrite)
+    : m_path{std::move(path)}, m_overwrite{overwrite} {
+    check_can_write(m_path, overwrite);
+    register_gdal();
+    std::error_code ec;
+    if (m_path.has_parent_path()) fs::create_directories(m_path.parent_path(), ec);
+    if (ec)
+        throw IoError{fmt::format("{}: cannot create the directory: {}",
+                                  m_path.parent_path().string(), ec.message())};
+    m_tmp = m_path.parent_path() /
+            fmt::format(".{}.partial-{}.gpkg", m_path.stem().string(), static_cast<long>(getpid()));
+    remove_with_sidecars(m_tmp);
+    GdalErrorScope errors;
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+    if (!drv) throw IoError{"io: GDAL was built without the GeoPackage driver"};
+    m_ds.reset(drv->Create(m_tmp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!m_ds)
+        throw IoError{fmt::format("{}: cannot create (GPKG): {}", m_tmp.string(),
+                                  errors.last_error())};
+}
+
+GpkgWriter::~GpkgWriter() {
+    if (m_done) return;
+    m_ds.reset();
+    remove_with_sidecars(m_tmp);
+}
+
+namespace {
+
+OGRFieldType field_type(const Column& c) {
+    switch (c.values.index()) {
+    case 0: return OFTInteger64;
+    case 1: return OFTReal;
+    case 2: return OFTString;
+    default: return OFTDateTime;
+    }
+}
+
+void set_field(OGRFeature& f, int i, const Column& c, std::size_t row) {
+    switch (c.values.index()) {
+    case 0: f.SetField(i, static_cast<GIntBig>(std::get<0>(c.values)[row])); break;
+    case 1: f.SetField(i, std::get<1>(c.values)[row]); break;
+    case 2: f.SetField(i, std::get<2>(c.values)[row].c_str()); break;
+    default: {
+        const std::int64_t s = std::get<3>(c.values).seconds[row];
+        if (s == analysis::kNoTime) {
+            f.SetFieldNull(i);
+        } else {
+            const CivilTime t = from_seconds(s);
+            f.SetField(i, t.year, t.month, t.day, t.hour, t.minute, static_cast<float>(t.second), 0);
+        }
+    }
+    }
+}
+
+} // namespace
+
+void GpkgWriter::write(const LayerData& d) {
+    GdalErrorScope errors;
+    auto fail = [&](const std::string& what) {
+        throw IoError{fmt::format("{}: layer '{}': {}: {}", m_path.string(), d.name, what,
+                                  errors.last_error())};
+    };
+    const std::string desc_opt = "DESCRIPTION=" + d.description;
+    const char* options[] = {d.description.empty() ? nullptr : desc_opt.c_str(), nullptr};
+    // GDAL 3.6's CreateLayer takes a non-const CRS it only reads (it clones it).
+    auto* srs = const_cast<OGRSpatialReference*>(d.srs);
+    OGRLayer* layer = m_ds->CreateLayer(d.name.c_str(), srs, d.geometry_type,
+                                        const_cast<char**>(options));
+    if (!layer) fail("cannot create the layer");
+    for (const Column& c : d.columns) {
+        OGRFieldDefn defn{c.name.c_str(), field_type(c)};
+        if (layer->CreateField(&defn) != OGRERR_NONE) fail("cannot create field " + c.name);
+    }
+    const std::size_t n = d.rows();
+    if (m_ds->StartTransaction() != OGRERR_NONE) fail("cannot start a transaction");
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    OGRFeature feature{defn};
+    for (std::size_t r = 0; r < n; ++r) {
+        feature.Reset();
+        if (d.wkb) {
+            OGRGeometry* g = nullptr;
+            const auto& w = (*d.wkb)[r];
+            if (OGRGeometryFactory::createFromWkb(w.data(), nullptr, &g, w.size()) != OGRERR_NONE)
+                fail(fmt::format("feature {}: bad geometry", r + 1));
+            feature.SetGeometryDirectly(g);
+        } else if (d.x) {
+            feature.SetGeometryDirectly(new OGRPoint{(*d.x)[r], (*d.y)[r]});
+        }
+        for (std::size_t c = 0; c < d.columns.size(); ++c)
+            set_field(feature, static_cast<int>(c), d.columns[c], r);
+        feature.SetFID(OGRNullFID);
+        if (layer->CreateFeature(&feature) != OGRERR_NONE)
+            fail(fmt::format("cannot write feature {}", r + 1));
+    }
+    if (m_ds->CommitTransaction() != OGRERR_NONE) fail("commit failed");
+}
+
+void GpkgWriter::finish() {
+    GdalErrorScope errors;
+    CPLErrorReset();
+    m_ds.reset(); // GDALClose flushes the GeoPackage; 3.6 reports failure only via CPLError
+    if (CPLGetLastErrorType() >= CE_Failure)
+        throw IoError{fmt::format("{}: closing failed: {}", m_tmp.string(), errors.last_error())};
+    check_can_write(m_path, m_overwrite); // someone may have created it meanwhile
+    std::error_code ec;
+    fs::rename(m_tmp, m_path, ec);
+    if (ec)
+        throw IoError{fmt::format("{}: cannot rename {} into place: {}", m_path.string(),
+                                  m_tmp.string(), ec.message())};
+    m_done = true;
+}
+
+} // namespace vigia::io

@@ -1,0 +1,69 @@
+#pragma once
+/// \file
+/// Writing a GeoPackage atomically: layers go to a temporary file beside the target, which
+/// is renamed over it only when every layer is written and the file is closed cleanly.
+
+#include "analysis/types.hpp"
+#include "io/gdal_util.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace vigia::io {
+
+/// Seconds since the epoch of local civil time (analysis::kNoTime → NULL).
+struct TimeValues {
+    std::vector<std::int64_t> seconds;
+};
+
+/// One attribute column, in feature order.
+struct Column {
+    std::string name;
+    std::variant<std::vector<std::int64_t>, std::vector<double>, std::vector<std::string>,
+                 TimeValues>
+        values;
+};
+
+/// What a layer holds. Geometry is either WKB (one per feature), x/y points, or none.
+struct LayerData {
+    std::string name;
+    std::string description;
+    const OGRSpatialReference* srs = nullptr; ///< null for a non-spatial table
+    OGRwkbGeometryType geometry_type = wkbNone;
+    const std::vector<analysis::Wkb>* wkb = nullptr;
+    const std::vector<double>* x = nullptr; ///< point layers
+    const std::vector<double>* y = nullptr;
+    std::vector<Column> columns;
+    std::size_t rows() const;
+};
+
+class GpkgWriter {
+public:
+    /// Fails with IoError when `path` exists and `overwrite` is false (the message names
+    /// --overwrite), and when the temporary file cannot be created.
+    GpkgWriter(std::filesystem::path path, bool overwrite);
+    ~GpkgWriter(); ///< removes the temporary file unless finish() succeeded
+    GpkgWriter(const GpkgWriter&) = delete;
+    GpkgWriter& operator=(const GpkgWriter&) = delete;
+
+    /// Writes a layer (with a spatial index when it has geometry) in one transaction.
+    void write(const LayerData& layer);
+    /// Closes the file, checks for errors and renames it over the target.
+    void finish();
+
+    const std::filesystem::path& temporary_path() const noexcept { return m_tmp; }
+
+private:
+    std::filesystem::path m_path, m_tmp;
+    GDALDatasetUniquePtr m_ds;
+    bool m_overwrite;
+    bool m_done = false;
+};
+
+/// Throws IoError when `path` exists and `overwrite` is false.
+void check_can_write(const std::filesystem::path& path, bool overwrite);
+
+} // namespace vigia::io

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Vigía builds and tests with, only those missing.
+# Idempotent and silent when everything is already present.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libgdal-dev gdal-bin          # GDAL/OGR: every vector and raster input and output
+  libgeos-dev                   # GEOS: MakeValid, clipping cells to the boundary, prepared predicates
+  libproj-dev                   # PROJ: coordinate transformations (through OGR)
+  libboost-dev                  # Boost.Geometry: rtree and point-in-polygon in the hot loops
+  libcli11-dev                  # CLI11: subcommand parsing
+  libtomlplusplus-dev           # toml++: manifest parsing with line numbers
+  libfmt-dev                    # fmt: message formatting
+  libgtest-dev                  # GoogleTest: the test suite
+  libbenchmark-dev              # Google Benchmark: bench/
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "vigia: installing missing Debian packages: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "vigia: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
