@@ -1,0 +1,151 @@
+#include "engine/manifest.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace vigia::engine;
+
+namespace {
+
+const char* kGood = R"(
+[analysis]
+grid = "square"
+cell_size_m = 100
+crs = "EPSG:32614"
+period = { start = "2019-01-01", end = "2019-12-31" }
+
+[[city]]
+name = "Ciudad de México"
+boundary  = { path = "cdmx/alcaldias.geojson", name_field = "nomgeo" }
+incidents = { path = "cdmx/incidents.csv", x = "longitud", y = "latitud",
+              crs = "EPSG:4326", time = "fecha_hechos", category = "delito",
+              where = "anio = 2019" }
+
+[[city]]
+name = "Cuadrantes"
+slug = "cdmx_q"
+boundary  = { path = "/abs/cuadrantes.shp" }
+incidents = { counts = "cdmx/counts.csv", key = "cuadrante", unit_key = "Nomenclatu",
+              count = "count", category = "delito", year = "year", month = "month" }
+)";
+
+/// The message of the ManifestError that parsing `text` raises ("" when none).
+std::string error_of(const std::string& text) {
+    try {
+        parse_manifest(text, "/m/alliance.toml");
+    } catch (const ManifestError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+} // namespace
+
+TEST(Manifest, ReadsAnalysisAndBothIncidentForms) {
+    const Manifest m = parse_manifest(kGood, "/data/alliance.toml");
+    EXPECT_EQ(m.analysis.grid.shape, vigia::analysis::GridShape::square);
+    EXPECT_EQ(m.analysis.grid.cell_size_m, 100);
+    EXPECT_EQ(m.analysis.crs, "EPSG:32614");
+    ASSERT_TRUE(m.analysis.period);
+    EXPECT_EQ(m.analysis.period->second - m.analysis.period->first, 365 * 86400 - 1);
+    EXPECT_EQ(m.analysis.period_text, "2019-01-01/2019-12-31");
+    ASSERT_EQ(m.cities.size(), 2u);
+    const CityConfig& a = m.cities[0];
+    EXPECT_EQ(a.slug, "ciudad-de-mexico");
+    EXPECT_EQ(a.boundary.path, "/data/cdmx/alcaldias.geojson");
+    ASSERT_TRUE(a.incidents);
+    EXPECT_EQ(a.incidents->x, "longitud");
+    EXPECT_EQ(a.incidents->where, "anio = 2019");
+    const CityConfig& b = m.cities[1];
+    EXPECT_EQ(b.slug, "cdmx_q");
+    EXPECT_EQ(b.boundary.path, "/abs/cuadrantes.shp");
+    EXPECT_EQ(b.boundary.key_field, "Nomenclatu");
+    ASSERT_TRUE(b.counts);
+    EXPECT_EQ(b.counts->path, "/data/cdmx/counts.csv");
+    EXPECT_EQ(b.counts->month, "month");
+}
+
+TEST(Manifest, DefaultsAreHex250AndAutoCrs) {
+    const Manifest m = parse_manifest(R"([[city]]
+name = "A"
+boundary = { path = "b.shp" }
+incidents = { path = "i.gpkg" }
+)",
+                                      "/m.toml");
+    EXPECT_EQ(m.analysis.grid.shape, vigia::analysis::GridShape::hex);
+    EXPECT_EQ(m.analysis.grid.cell_size_m, 250);
+    EXPECT_EQ(m.analysis.crs, "auto");
+    EXPECT_FALSE(m.analysis.period);
+}
+
+TEST(Manifest, UnknownKeyIsNamedWithItsLine) {
+    const std::string m = error_of(R"([analysis]
+grid = "hex"
+cel_size_m = 100
+[[city]]
+name = "A"
+boundary = { path = "b.shp" }
+incidents = { path = "i.gpkg" }
+)");
+    EXPECT_NE(m.find("/m/alliance.toml:3:"), std::string::npos) << m;
+    EXPECT_NE(m.find("unknown key 'cel_size_m'"), std::string::npos) << m;
+    EXPECT_NE(m.find("cell_size_m"), std::string::npos) << m; // the allowed list helps
+}
+
+TEST(Manifest, UnknownKeyInsideAnInlineTable) {
+    const std::string m = error_of(R"([[city]]
+name = "A"
+boundary = { path = "b.shp" }
+incidents = { path = "i.gpkg",
+              tiem = "fecha" }
+)");
+    EXPECT_NE(m.find(":5:"), std::string::npos) << m;
+    EXPECT_NE(m.find("unknown key 'tiem'"), std::string::npos) << m;
+}
+
+TEST(Manifest, MissingRequiredKeysAndWrongTypes) {
+    EXPECT_NE(error_of("[[city]]\nname = \"A\"\nincidents = { path = \"i\" }\n")
+                  .find("missing required key 'boundary'"),
+              std::string::npos);
+    EXPECT_NE(error_of("[analysis]\ncell_size_m = \"100\"\n[[city]]\nname=\"A\"\n")
+                  .find("'cell_size_m' must be a number"),
+              std::string::npos);
+    EXPECT_NE(error_of("[analysis]\ncell_size_m = -1\n").find("greater than 0"), std::string::npos);
+    EXPECT_NE(error_of("[analysis]\ngrid = \"tri\"\n").find("expected \"hex\" or \"square\""),
+              std::string::npos);
+    EXPECT_NE(error_of("[analysis]\n").find("no [[city]]"), std::string::npos);
+    EXPECT_NE(error_of("[[city]]\nname = \"A\"\nboundary = { path = \"b\" }\n"
+                       "incidents = { counts = \"c.csv\", key = \"k\", count = \"n\" }\n")
+                  .find("missing required key 'unit_key'"),
+              std::string::npos);
+}
+
+TEST(Manifest, BadPeriodAndTomlSyntaxAreReportedWithLines) {
+    EXPECT_NE(error_of("[analysis]\nperiod = { start = \"2019-13-01\", end = \"2019-12-31\" }\n")
+                  .find("period.start must be a date"),
+              std::string::npos);
+    EXPECT_NE(error_of("[analysis]\nperiod = { start = \"2019-12-31\", end = \"2019-01-01\" }\n")
+                  .find("before"),
+              std::string::npos);
+    EXPECT_NE(error_of("[analysis\n").find("/m/alliance.toml:1:"), std::string::npos);
+}
+
+TEST(Manifest, DuplicateSlugsAreAnError) {
+    const std::string m = error_of(R"([[city]]
+name = "Medellín"
+boundary = { path = "b" }
+incidents = { path = "i" }
+[[city]]
+name = "Medellin"
+boundary = { path = "b" }
+incidents = { path = "i" }
+)");
+    EXPECT_NE(m.find("slug 'medellin'"), std::string::npos) << m;
+}
+
+TEST(Slugify, FoldsAccentsAndPunctuation) {
+    EXPECT_EQ(slugify("Ciudad de México"), "ciudad-de-mexico");
+    EXPECT_EQ(slugify("São Paulo"), "sao-paulo");
+    EXPECT_EQ(slugify("  Bogotá, D.C. "), "bogota-d-c");
+    EXPECT_EQ(slugify("Port-au-Prince"), "port-au-prince");
+    EXPECT_EQ(slugify("Niterói"), "niteroi");
+}
