@@ -44,7 +44,6 @@ const char* to_string(RejectReason r) noexcept {
     case RejectReason::missing_time: return "missing_time";
     case RejectReason::outside_period: return "outside_period";
     case RejectReason::outside_boundary: return "outside_boundary";
-    case RejectReason::bad_count: return "bad_count";
     case RejectReason::unknown_unit: return "unknown_unit";
     }
     return "unknown";

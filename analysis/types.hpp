@@ -46,10 +46,9 @@ enum class RejectReason : std::uint8_t {
     missing_time,        ///< the time field is empty
     outside_period,      ///< time outside [analysis] period
     outside_boundary,    ///< the point lies outside the city boundary
-    bad_count,           ///< counts table: count, year or month not a valid number
     unknown_unit,        ///< counts table: key matches no sub-unit polygon
 };
-inline constexpr std::size_t kRejectReasonCount = 10;
+inline constexpr std::size_t kRejectReasonCount = 9;
 const char* to_string(RejectReason r) noexcept;
 
 /// One rejected record, for the `rejected` table and the on-screen examples.
