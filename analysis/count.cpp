@@ -82,7 +82,8 @@ cell_unit_overlaps(const Grid& grid, const Polygons& units, const UnitIndex& ind
                 continue;
             }
             GeomPtr cell = from_wkb(ctx, grid.geometry[c]);
-            for (std::int32_t u : index.polygons().candidates(grid.lattice.bbox(grid.col[c], grid.row[c]))) {
+            for (std::int32_t u :
+                 index.polygons().candidates(grid.lattice.bbox(grid.col[c], grid.row[c]))) {
                 if (!geoms[u]) geoms[u] = from_wkb(ctx, units.wkb[u]);
                 GeomPtr inter = own(ctx, GEOSIntersection_r(ctx.get(), cell.get(), geoms[u].get()),
                                     "intersecting a cell with a sub-unit");
@@ -94,9 +95,10 @@ cell_unit_overlaps(const Grid& grid, const Polygons& units, const UnitIndex& ind
     return out;
 }
 
-std::vector<double> apportion_to_cells(
-    const std::vector<std::vector<std::pair<std::int32_t, double>>>& overlaps,
-    const std::vector<double>& unit_area_km2, const std::vector<double>& unit_counts) {
+std::vector<double>
+apportion_to_cells(const std::vector<std::vector<std::pair<std::int32_t, double>>>& overlaps,
+                   const std::vector<double>& unit_area_km2,
+                   const std::vector<double>& unit_counts) {
     std::vector<double> out(overlaps.size(), 0.0);
     for (std::size_t c = 0; c < overlaps.size(); ++c)
         for (const auto& [u, a] : overlaps[c])

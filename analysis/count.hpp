@@ -36,8 +36,8 @@ private:
 struct Assignment {
     std::vector<std::int32_t> cell;
     std::vector<std::int32_t> unit;
-    std::size_t outside = 0;        ///< points outside the boundary
-    std::size_t without_unit = 0;   ///< inside the boundary but in no unit (gaps, slivers)
+    std::size_t outside = 0;      ///< points outside the boundary
+    std::size_t without_unit = 0; ///< inside the boundary but in no unit (gaps, slivers)
 };
 
 Assignment assign_points(const Grid& grid, const UnitIndex& units, const std::vector<double>& x,
@@ -53,9 +53,10 @@ cell_unit_overlaps(const Grid& grid, const Polygons& units, const UnitIndex& ind
 
 /// Areal weighting: each unit's count spread over the cells it meets, in proportion to the
 /// share of the unit's area inside each cell.
-std::vector<double> apportion_to_cells(
-    const std::vector<std::vector<std::pair<std::int32_t, double>>>& overlaps,
-    const std::vector<double>& unit_area_km2, const std::vector<double>& unit_counts);
+std::vector<double>
+apportion_to_cells(const std::vector<std::vector<std::pair<std::int32_t, double>>>& overlaps,
+                   const std::vector<double>& unit_area_km2,
+                   const std::vector<double>& unit_counts);
 
 /// Density per km²: count / area, 0 where the area is 0.
 std::vector<double> density(const std::vector<double>& counts, const std::vector<double>& area_km2);

@@ -11,7 +11,9 @@ GeosContext::GeosContext() : m_h{GEOS_init_r()} {
     GEOSContext_setNoticeMessageHandler_r(m_h, nullptr, nullptr);
 }
 
-GeosContext::~GeosContext() { GEOS_finish_r(m_h); }
+GeosContext::~GeosContext() {
+    GEOS_finish_r(m_h);
+}
 
 void GeosContext::on_message(const char* msg, void* self) {
     static_cast<GeosContext*>(self)->m_last = msg ? msg : "";
@@ -67,7 +69,8 @@ void collect_polygons(const GeosContext& c, const GEOSGeometry* g,
     }
     if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
         const int n = GEOSGetNumGeometries_r(c.get(), g);
-        for (int i = 0; i < n; ++i) collect_polygons(c, GEOSGetGeometryN_r(c.get(), g, i), out);
+        for (int i = 0; i < n; ++i)
+            collect_polygons(c, GEOSGetGeometryN_r(c.get(), g, i), out);
     }
 }
 
@@ -100,7 +103,8 @@ GeomPtr make_valid_polygonal(const GeosContext& c, GeomPtr g, Repair& repair) {
 GeomPtr union_polygons(const GeosContext& c, const std::vector<Wkb>& parts) {
     std::vector<GEOSGeometry*> geoms;
     geoms.reserve(parts.size());
-    for (const Wkb& w : parts) geoms.push_back(from_wkb(c, w).release());
+    for (const Wkb& w : parts)
+        geoms.push_back(from_wkb(c, w).release());
     GeomPtr coll = own(c,
                        GEOSGeom_createCollection_r(c.get(), GEOS_GEOMETRYCOLLECTION, geoms.data(),
                                                    static_cast<unsigned>(geoms.size())),

@@ -47,8 +47,10 @@ Constants constants(const Weights& w) {
             if (wji == 0) c.s1 += 0.5 * wij * wij;
         }
     }
-    for (std::size_t i = 0; i < n; ++i) c.s2 += (row[i] + col[i]) * (row[i] + col[i]);
-    for (std::size_t i = 0; i < n; ++i) c.n += c.has[i];
+    for (std::size_t i = 0; i < n; ++i)
+        c.s2 += (row[i] + col[i]) * (row[i] + col[i]);
+    for (std::size_t i = 0; i < n; ++i)
+        c.n += c.has[i];
     return c;
 }
 
@@ -69,7 +71,8 @@ GlobalTest moran_i(const std::vector<double>& x, const Weights& w) {
     double cross = 0;
     for (std::size_t i = 0; i < full; ++i)
         for (auto k = w.start[i]; k < w.start[i + 1]; ++k)
-            if (static_cast<std::size_t>(w.index[k]) != i) cross += w.weight[k] * z[i] * z[w.index[k]];
+            if (static_cast<std::size_t>(w.index[k]) != i)
+                cross += w.weight[k] * z[i] * z[w.index[k]];
     const double n = static_cast<double>(c.n);
     t.n = c.n;
     t.value = (n / c.s0) * cross / m2;
@@ -110,8 +113,9 @@ GlobalTest general_g(const std::vector<double>& x, const Weights& w) {
     const double b2 = -(2 * n * c.s1 - (n + 3) * c.s2 + 6 * s0sq);
     const double b3 = 4 * (n - 1) * c.s1 - 2 * (n + 1) * c.s2 + 8 * s0sq;
     const double b4 = c.s1 - c.s2 + s0sq;
-    const double eg2 = (b0 * s2 * s2 + b1 * s4 + b2 * s1 * s1 * s2 + b3 * s1 * s3 + b4 * s1 * s1 * s1 * s1) /
-                       (denom * denom * n * (n - 1) * (n - 2) * (n - 3));
+    const double eg2 =
+        (b0 * s2 * s2 + b1 * s4 + b2 * s1 * s1 * s2 + b3 * s1 * s3 + b4 * s1 * s1 * s1 * s1) /
+        (denom * denom * n * (n - 1) * (n - 2) * (n - 3));
     t.variance = eg2 - t.expectation * t.expectation;
     t.z = t.variance > 0 ? (t.value - t.expectation) / std::sqrt(t.variance) : kNaN;
     t.p = two_sided_p(t.z);
@@ -123,12 +127,14 @@ std::vector<double> nearest_neighbour_distances(const std::vector<double>& x,
     using Value = std::pair<BPoint, std::size_t>;
     std::vector<Value> v;
     v.reserve(x.size());
-    for (std::size_t i = 0; i < x.size(); ++i) v.emplace_back(BPoint{x[i], y[i]}, i);
+    for (std::size_t i = 0; i < x.size(); ++i)
+        v.emplace_back(BPoint{x[i], y[i]}, i);
     const bgi::rtree<Value, bgi::quadratic<16>> tree{v.begin(), v.end()};
     std::vector<double> out(x.size(), kNaN);
     parallel_chunks(x.size(), [&](unsigned, std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i)
-            for (auto it = tree.qbegin(bgi::nearest(BPoint{x[i], y[i]}, 2)); it != tree.qend(); ++it)
+            for (auto it = tree.qbegin(bgi::nearest(BPoint{x[i], y[i]}, 2)); it != tree.qend();
+                 ++it)
                 if (it->second != i) {
                     const double d = std::hypot(it->first.x() - x[i], it->first.y() - y[i]);
                     if (std::isnan(out[i]) || d < out[i]) out[i] = d;
@@ -163,7 +169,8 @@ double gini(std::vector<double> x) {
     if (x.empty() || !(total > 0)) return kNaN;
     std::sort(x.begin(), x.end());
     double weighted = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) weighted += static_cast<double>(i + 1) * x[i];
+    for (std::size_t i = 0; i < x.size(); ++i)
+        weighted += static_cast<double>(i + 1) * x[i];
     return 2.0 * weighted / (n * total) - (n + 1.0) / n;
 }
 
@@ -178,7 +185,8 @@ Concentration concentration(const std::vector<double>& counts, const std::vector
     const double nd = static_cast<double>(n);
     c.gini_generalised = total < nd && total > 0 ? 1.0 - nd / total * (1.0 - c.gini) : c.gini;
     std::size_t zeros = 0;
-    for (double v : counts) zeros += v == 0;
+    for (double v : counts)
+        zeros += v == 0;
     c.zero_share = n ? static_cast<double>(zeros) / nd : kNaN;
     // The fewest cells (most incidents first; ties: the smaller area first) holding a share.
     std::vector<std::size_t> order(n);

@@ -13,7 +13,7 @@ namespace vigia::analysis {
 /// A test statistic with its moments; z and p NaN where undefined (zero variance).
 struct GlobalTest {
     double value = 0, expectation = 0, variance = 0, z = 0;
-    double p = 0; ///< two-sided normal p-value
+    double p = 0;      ///< two-sided normal p-value
     std::size_t n = 0; ///< observations with at least one neighbour (spdep adjust.n)
 };
 
@@ -28,9 +28,9 @@ GlobalTest general_g(const std::vector<double>& x, const Weights& w);
 struct ClarkEvans {
     std::size_t n = 0;
     double area = 0;
-    double observed = 0;  ///< mean nearest-neighbour distance, m
-    double expected = 0;  ///< 0.5 / √λ
-    double r = 0;         ///< observed / expected (< 1 clustered, > 1 dispersed)
+    double observed = 0; ///< mean nearest-neighbour distance, m
+    double expected = 0; ///< 0.5 / √λ
+    double r = 0;        ///< observed / expected (< 1 clustered, > 1 dispersed)
     double se = 0, z = 0, p = 0;
 };
 ClarkEvans clark_evans(const std::vector<double>& x, const std::vector<double>& y, double area);
@@ -45,7 +45,7 @@ struct Concentration {
     double gini_generalised = 0; ///< Bernasco & Steenbeek 2017, for fewer events than places
     double cells_share_25 = 0, cells_share_50 = 0; ///< share of cells holding 25 % / 50 %
     double area_share_25 = 0, area_share_50 = 0;   ///< share of area of those cells
-    double zero_share = 0;       ///< share of cells with no incident
+    double zero_share = 0;                         ///< share of cells with no incident
 };
 Concentration concentration(const std::vector<double>& counts, const std::vector<double>& area);
 

@@ -15,7 +15,9 @@ namespace {
 constexpr double kSqrt3 = 1.7320508075688772;
 } // namespace
 
-const char* to_string(GridShape s) noexcept { return s == GridShape::square ? "square" : "hex"; }
+const char* to_string(GridShape s) noexcept {
+    return s == GridShape::square ? "square" : "hex";
+}
 
 Lattice::Lattice(GridSpec spec, double min_x, double min_y, double max_x, double max_y)
     : m_spec{spec} {
@@ -88,9 +90,13 @@ std::vector<std::array<double, 2>> Lattice::ring(int col, int row) const {
     const auto [cx, cy] = center(col, row);
     const double h = m_spec.cell_size_m / 2.0;
     if (m_spec.shape == GridShape::square)
-        return {{cx - h, cy - h}, {cx + h, cy - h}, {cx + h, cy + h}, {cx - h, cy + h}, {cx - h, cy - h}};
+        return {{cx - h, cy - h},
+                {cx + h, cy - h},
+                {cx + h, cy + h},
+                {cx - h, cy + h},
+                {cx - h, cy - h}};
     const double r = m_spec.cell_size_m / kSqrt3;
-    return {{cx + h, cy - r / 2}, {cx + h, cy + r / 2}, {cx, cy + r},         {cx - h, cy + r / 2},
+    return {{cx + h, cy - r / 2}, {cx + h, cy + r / 2}, {cx, cy + r},        {cx - h, cy + r / 2},
             {cx - h, cy - r / 2}, {cx, cy - r},         {cx + h, cy - r / 2}};
 }
 

@@ -54,9 +54,9 @@ private:
 
 /// The city boundary, ready for cell classification and point-in-boundary tests.
 struct Boundary {
-    Wkb wkb;                ///< the union of the boundary polygons (MultiPolygon)
-    BMultiPolygon shape;    ///< the same, for Boost.Geometry
-    SegmentIndex edges;     ///< its edges
+    Wkb wkb;             ///< the union of the boundary polygons (MultiPolygon)
+    BMultiPolygon shape; ///< the same, for Boost.Geometry
+    SegmentIndex edges;  ///< its edges
     double area_m2 = 0;
     std::array<double, 4> extent{}; ///< min x, min y, max x, max y
 };
@@ -69,11 +69,11 @@ struct Grid {
     Lattice lattice;
     std::vector<std::int32_t> cell_of_lattice; ///< lattice index → cell index, -1 if not kept
     std::vector<std::int32_t> col, row;
-    std::vector<double> cx, cy;      ///< centre of the whole cell
-    std::vector<double> area_km2;    ///< area inside the boundary
+    std::vector<double> cx, cy;       ///< centre of the whole cell
+    std::vector<double> area_km2;     ///< area inside the boundary
     std::vector<std::uint8_t> border; ///< 1 when the cell is partly outside the boundary
-    std::vector<Wkb> geometry;       ///< the cell clipped to the boundary (MultiPolygon WKB)
-    std::vector<BMultiPolygon> part; ///< border cells: the clipped part; others: empty
+    std::vector<Wkb> geometry;        ///< the cell clipped to the boundary (MultiPolygon WKB)
+    std::vector<BMultiPolygon> part;  ///< border cells: the clipped part; others: empty
 
     std::size_t size() const noexcept { return col.size(); }
     /// The kept cell whose (whole) lattice cell holds the point, or -1.

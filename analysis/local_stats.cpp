@@ -15,19 +15,23 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double mean_of(const std::vector<double>& x) {
     double s = 0;
-    for (double v : x) s += v;
+    for (double v : x)
+        s += v;
     return x.empty() ? 0 : s / static_cast<double>(x.size());
 }
 } // namespace
 
-double two_sided_p(double z) noexcept { return std::erfc(std::abs(z) / std::sqrt(2.0)); }
+double two_sided_p(double z) noexcept {
+    return std::erfc(std::abs(z) / std::sqrt(2.0));
+}
 
 std::vector<double> gi_star_z(const std::vector<double>& x, const Weights& w) {
     const std::size_t n = x.size();
     const double nd = static_cast<double>(n);
     const double mean = mean_of(x);
     double ss = 0;
-    for (double v : x) ss += (v - mean) * (v - mean);
+    for (double v : x)
+        ss += (v - mean) * (v - mean);
     const double s = std::sqrt(ss / nd);
     std::vector<double> z(n, kNaN);
     if (n < 2 || !(s > 0)) return z;
@@ -115,7 +119,8 @@ std::vector<std::int32_t> draw_slots(std::size_t rows, std::size_t k, std::size_
     for (std::size_t r = 0; r < rows; ++r) {
         std::int32_t* row = out.data() + r * k;
         if (fisher_yates) {
-            for (std::size_t j = 0; j < others; ++j) pool[j] = static_cast<std::int32_t>(j);
+            for (std::size_t j = 0; j < others; ++j)
+                pool[j] = static_cast<std::int32_t>(j);
             for (std::size_t m = 0; m < k; ++m) {
                 const std::size_t pick = m + bounded(rng, others - m);
                 std::swap(pool[m], pool[pick]);
@@ -163,7 +168,8 @@ PermutationP permutation_p(const std::vector<double>& x, const Weights& gi, cons
     std::size_t max_k = 0;
     for (std::size_t i = 0; i < n; ++i) {
         if (!same_neighbours(gi, lisa, i))
-            throw std::logic_error{"permutation_p: Gi* and local Moran weights list other neighbours"};
+            throw std::logic_error{
+                "permutation_p: Gi* and local Moran weights list other neighbours"};
         max_k = std::max(max_k, lisa.cardinality(i) - (lisa.self ? 1 : 0));
     }
     max_k = std::min(max_k, n - 1);
@@ -171,7 +177,8 @@ PermutationP permutation_p(const std::vector<double>& x, const Weights& gi, cons
 
     const double mean = mean_of(x);
     double m2 = 0;
-    for (double v : x) m2 += (v - mean) * (v - mean);
+    for (double v : x)
+        m2 += (v - mean) * (v - mean);
     m2 /= static_cast<double>(n);
 
     out.gi.assign(n, kNaN);
@@ -243,13 +250,15 @@ std::vector<std::int8_t> confidence_classes(const std::vector<double>& z,
                                             const std::vector<double>& p, bool fdr) {
     static constexpr double alphas[] = {0.10, 0.05, 0.01};
     double cut[3];
-    for (int l = 0; l < 3; ++l) cut[l] = fdr ? bh_cutoff(p, alphas[l]) : alphas[l];
+    for (int l = 0; l < 3; ++l)
+        cut[l] = fdr ? bh_cutoff(p, alphas[l]) : alphas[l];
     std::vector<std::int8_t> out(z.size(), 0);
     for (std::size_t i = 0; i < z.size(); ++i) {
         if (std::isnan(p[i]) || std::isnan(z[i])) continue;
         std::int8_t level = 0;
         for (int l = 0; l < 3; ++l)
-            if (fdr ? (cut[l] > 0 && p[i] <= cut[l]) : p[i] <= cut[l]) level = static_cast<std::int8_t>(l + 1);
+            if (fdr ? (cut[l] > 0 && p[i] <= cut[l]) : p[i] <= cut[l])
+                level = static_cast<std::int8_t>(l + 1);
         out[i] = static_cast<std::int8_t>(z[i] > 0 ? level : -level);
     }
     return out;
@@ -257,16 +266,22 @@ std::vector<std::int8_t> confidence_classes(const std::vector<double>& z,
 
 const char* to_string(LisaCluster c) noexcept {
     switch (c) {
-    case LisaCluster::hh: return "HH";
-    case LisaCluster::ll: return "LL";
-    case LisaCluster::lh: return "LH";
-    case LisaCluster::hl: return "HL";
-    case LisaCluster::not_significant: break;
+    case LisaCluster::hh:
+        return "HH";
+    case LisaCluster::ll:
+        return "LL";
+    case LisaCluster::lh:
+        return "LH";
+    case LisaCluster::hl:
+        return "HL";
+    case LisaCluster::not_significant:
+        break;
     }
     return "not significant";
 }
 
-std::vector<LisaCluster> lisa_clusters(const std::vector<double>& x, const std::vector<double>& lag_z,
+std::vector<LisaCluster> lisa_clusters(const std::vector<double>& x,
+                                       const std::vector<double>& lag_z,
                                        const std::vector<double>& p, double alpha) {
     const double mean = mean_of(x);
     std::vector<LisaCluster> out(x.size(), LisaCluster::not_significant);

@@ -26,7 +26,7 @@ std::vector<double> gi_star_z(const std::vector<double>& x, const Weights& w);
 /// row-standardised and without self.
 struct LocalMoran {
     std::vector<double> i, expectation, variance, z, p; ///< z, p NaN where Var = 0
-    std::vector<double> lag_z; ///< Σ_j w_ij z_j, for the quadrant
+    std::vector<double> lag_z;                          ///< Σ_j w_ij z_j, for the quadrant
 };
 LocalMoran local_moran(const std::vector<double>& x, const Weights& w);
 
@@ -62,7 +62,8 @@ const char* to_string(LisaCluster c) noexcept;
 
 /// HH/LL/LH/HL by the signs of z_i and of its spatial lag (GeoDa's quadrants), when
 /// p ≤ alpha; otherwise (or when p is NaN) not significant.
-std::vector<LisaCluster> lisa_clusters(const std::vector<double>& x, const std::vector<double>& lag_z,
+std::vector<LisaCluster> lisa_clusters(const std::vector<double>& x,
+                                       const std::vector<double>& lag_z,
                                        const std::vector<double>& p, double alpha = 0.05);
 
 } // namespace vigia::analysis

@@ -40,7 +40,8 @@ void parallel_chunks(std::size_t n, Body&& body, unsigned workers = worker_count
             }
         });
     }
-    for (auto& t : threads) t.join();
+    for (auto& t : threads)
+        t.join();
     for (auto& e : errors)
         if (e) std::rethrow_exception(e);
 }

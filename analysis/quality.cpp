@@ -8,7 +8,8 @@
 namespace vigia::analysis {
 
 std::size_t pile_threshold(std::size_t n) noexcept {
-    return std::max<std::size_t>(10, static_cast<std::size_t>(std::ceil(0.001 * static_cast<double>(n))));
+    return std::max<std::size_t>(
+        10, static_cast<std::size_t>(std::ceil(0.001 * static_cast<double>(n))));
 }
 
 QualityReport check_quality(const Incidents& inc) {

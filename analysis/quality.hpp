@@ -16,12 +16,12 @@ struct Pile {
 };
 
 struct QualityReport {
-    std::size_t pile_threshold = 0;     ///< a pile is a coordinate with at least this many
-    std::vector<Pile> piles;            ///< every pile, largest first
+    std::size_t pile_threshold = 0; ///< a pile is a coordinate with at least this many
+    std::vector<Pile> piles;        ///< every pile, largest first
     std::size_t incidents_in_piles = 0;
-    std::size_t largest_stack = 0;      ///< most incidents on any one coordinate
-    std::size_t duplicates = 0;         ///< records identical to an earlier one in x, y, time
-                                        ///< and category (kept, reported)
+    std::size_t largest_stack = 0; ///< most incidents on any one coordinate
+    std::size_t duplicates = 0;    ///< records identical to an earlier one in x, y, time
+                                   ///< and category (kept, reported)
 };
 
 /// The pile threshold: max(10, 0.1 % of the incidents), so a pile is never ordinary

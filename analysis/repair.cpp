@@ -15,8 +15,9 @@ std::vector<RepairNote> repair_polygons(Polygons& polygons, const std::string& w
         GeomPtr g = make_valid_polygonal(ctx, from_wkb(ctx, polygons.wkb[i]), r);
         const std::string& name = polygons.names[i];
         if (GEOSisEmpty_r(ctx.get(), g.get()) || !(area(ctx, g.get()) > 0))
-            throw InputError{fmt::format("{}: polygon {} ('{}') has no area{}", what, i + 1, name,
-                                         r.was_valid ? "" : " even after repair (" + r.reason + ")")};
+            throw InputError{
+                fmt::format("{}: polygon {} ('{}') has no area{}", what, i + 1, name,
+                            r.was_valid ? "" : " even after repair (" + r.reason + ")")};
         if (!r.was_valid) notes.push_back({i, r.reason});
         polygons.wkb[i] = to_wkb(ctx, g.get());
     }

@@ -15,7 +15,8 @@ BPolygon::ring_type ring_from(const GeosContext& c, const GEOSGeometry* ring) {
     if (n > 0 && !GEOSCoordSeq_copyToBuffer_r(c.get(), seq, xy.data(), 0, 0)) c.fail("ring copy");
     BPolygon::ring_type out;
     out.reserve(n);
-    for (unsigned i = 0; i < n; ++i) out.emplace_back(xy[2 * i], xy[2 * i + 1]);
+    for (unsigned i = 0; i < n; ++i)
+        out.emplace_back(xy[2 * i], xy[2 * i + 1]);
     return out;
 }
 
@@ -48,9 +49,9 @@ BMultiPolygon to_boost(const GeosContext& c, const GEOSGeometry* g) {
 }
 
 namespace {
-template <typename Ring>
-void add_ring_edges(const Ring& ring, std::vector<BSegment>& out) {
-    for (std::size_t i = 1; i < ring.size(); ++i) out.emplace_back(ring[i - 1], ring[i]);
+template <typename Ring> void add_ring_edges(const Ring& ring, std::vector<BSegment>& out) {
+    for (std::size_t i = 1; i < ring.size(); ++i)
+        out.emplace_back(ring[i - 1], ring[i]);
 }
 } // namespace
 
@@ -60,10 +61,14 @@ SegmentIndex::SegmentIndex(const std::vector<BMultiPolygon>& polygons) {
     for (const BMultiPolygon& mp : polygons)
         for (const BPolygon& p : mp) {
             add_ring_edges(p.outer(), segments);
-            for (const auto& inner : p.inners()) add_ring_edges(inner, segments);
+            for (const auto& inner : p.inners())
+                add_ring_edges(inner, segments);
         }
-    for (const BSegment& s : segments)
+    m_max_x = std::numeric_limits<double>::lowest();
+    for (const BSegment& s : segments) {
         m_min_x = std::min({m_min_x, s.first.x(), s.second.x()});
+        m_max_x = std::max({m_max_x, s.first.x(), s.second.x()});
+    }
     m_tree = decltype(m_tree)(segments.begin(), segments.end());
 }
 
@@ -83,6 +88,19 @@ bool SegmentIndex::inside(double x, double y) const {
         if (xi < x) in = !in;
     }
     return in;
+}
+
+std::vector<double> SegmentIndex::crossings(double y) const {
+    const BBox line{BPoint{m_min_x - 1.0, y}, BPoint{m_max_x + 1.0, y}};
+    std::vector<double> xs;
+    for (auto it = m_tree.qbegin(bgi::intersects(line)); it != m_tree.qend(); ++it) {
+        const BPoint& a = it->first;
+        const BPoint& b = it->second;
+        if ((a.y() > y) == (b.y() > y)) continue;
+        xs.push_back(a.x() + (y - a.y()) * (b.x() - a.x()) / (b.y() - a.y()));
+    }
+    std::sort(xs.begin(), xs.end());
+    return xs;
 }
 
 PolygonIndex::PolygonIndex(std::vector<BMultiPolygon> polygons) : m_polygons(std::move(polygons)) {

@@ -39,10 +39,13 @@ public:
     bool touches(const BBox& box) const;
     /// Even-odd rule over every edge: for one polygon (or a union) this is point-in-polygon.
     bool inside(double x, double y) const;
+    /// The x coordinates where the edges cross the horizontal line at y (half-open rule),
+    /// ascending: the scan line of a row of pixels.
+    std::vector<double> crossings(double y) const;
 
 private:
     bgi::rtree<BSegment, bgi::quadratic<16>> m_tree;
-    double m_min_x = 0;
+    double m_min_x = 0, m_max_x = 0;
 };
 
 /// Point-in-polygon over many polygons (sub-units): bounding-box R-tree, then covered_by.

@@ -13,8 +13,7 @@ void Incidents::reserve(std::size_t n) {
 }
 
 namespace {
-template <typename T>
-void compact(std::vector<T>& v, const std::vector<std::uint8_t>& flags) {
+template <typename T> void compact(std::vector<T>& v, const std::vector<std::uint8_t>& flags) {
     std::size_t out = 0;
     for (std::size_t i = 0; i < v.size(); ++i)
         if (!flags[i]) v[out++] = std::move(v[i]);
@@ -36,15 +35,24 @@ std::size_t Incidents::remove_if_flagged(const std::vector<std::uint8_t>& flags)
 
 const char* to_string(RejectReason r) noexcept {
     switch (r) {
-    case RejectReason::filtered: return "filtered";
-    case RejectReason::bad_geometry_type: return "bad_geometry_type";
-    case RejectReason::bad_coordinates: return "bad_coordinates";
-    case RejectReason::zero_coordinates: return "zero_coordinates";
-    case RejectReason::bad_time: return "bad_time";
-    case RejectReason::missing_time: return "missing_time";
-    case RejectReason::outside_period: return "outside_period";
-    case RejectReason::outside_boundary: return "outside_boundary";
-    case RejectReason::unknown_unit: return "unknown_unit";
+    case RejectReason::filtered:
+        return "filtered";
+    case RejectReason::bad_geometry_type:
+        return "bad_geometry_type";
+    case RejectReason::bad_coordinates:
+        return "bad_coordinates";
+    case RejectReason::zero_coordinates:
+        return "zero_coordinates";
+    case RejectReason::bad_time:
+        return "bad_time";
+    case RejectReason::missing_time:
+        return "missing_time";
+    case RejectReason::outside_period:
+        return "outside_period";
+    case RejectReason::outside_boundary:
+        return "outside_boundary";
+    case RejectReason::unknown_unit:
+        return "unknown_unit";
     }
     return "unknown";
 }
@@ -60,7 +68,8 @@ void RejectLog::add_bulk(RejectReason reason, std::int64_t n) {
 
 double RejectLog::total() const noexcept {
     double t = 0;
-    for (double c : m_counts) t += c;
+    for (double c : m_counts)
+        t += c;
     return t;
 }
 

@@ -23,11 +23,11 @@ inline constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min()
 
 /// Incident points as a structure of arrays (one entry per accepted incident).
 struct Incidents {
-    std::vector<double> x, y;             ///< projected coordinates, metres
-    std::vector<std::int64_t> time;       ///< see kNoTime
-    std::vector<std::int32_t> category;   ///< index into `categories`, -1 when none
-    std::vector<std::string> categories;  ///< distinct category labels, in order of appearance
-    std::vector<std::int64_t> row;        ///< 1-based source row (feature number) for messages
+    std::vector<double> x, y;               ///< projected coordinates, metres
+    std::vector<std::int64_t> time;         ///< see kNoTime
+    std::vector<std::int32_t> category;     ///< index into `categories`, -1 when none
+    std::vector<std::string> categories;    ///< distinct category labels, in order of appearance
+    std::vector<std::int64_t> row;          ///< 1-based source row (feature number) for messages
     std::vector<double> source_x, source_y; ///< coordinates as read, before reprojection
 
     std::size_t size() const noexcept { return x.size(); }
@@ -38,15 +38,15 @@ struct Incidents {
 
 /// Why an input record was not used. Every record read ends either accepted or here.
 enum class RejectReason : std::uint8_t {
-    filtered,            ///< excluded by the manifest's `where` filter
-    bad_geometry_type,   ///< not a point (lines, polygons)
-    bad_coordinates,     ///< no geometry, empty x/y, or not transformable to the city CRS
-    zero_coordinates,    ///< x or y exactly 0: a geocoding failure (null island, projection origin)
-    bad_time,            ///< the time field could not be parsed
-    missing_time,        ///< the time field is empty
-    outside_period,      ///< time outside [analysis] period
-    outside_boundary,    ///< the point lies outside the city boundary
-    unknown_unit,        ///< counts table: key matches no sub-unit polygon
+    filtered,          ///< excluded by the manifest's `where` filter
+    bad_geometry_type, ///< not a point (lines, polygons)
+    bad_coordinates,   ///< no geometry, empty x/y, or not transformable to the city CRS
+    zero_coordinates,  ///< x or y exactly 0: a geocoding failure (null island, projection origin)
+    bad_time,          ///< the time field could not be parsed
+    missing_time,      ///< the time field is empty
+    outside_period,    ///< time outside [analysis] period
+    outside_boundary,  ///< the point lies outside the city boundary
+    unknown_unit,      ///< counts table: key matches no sub-unit polygon
 };
 inline constexpr std::size_t kRejectReasonCount = 9;
 const char* to_string(RejectReason r) noexcept;

@@ -23,7 +23,8 @@ std::vector<std::int32_t> Weights::islands() const {
 
 double Weights::mean_neighbours() const {
     if (size() == 0) return 0;
-    const double total = static_cast<double>(index.size()) - (self ? static_cast<double>(size()) : 0);
+    const double total =
+        static_cast<double>(index.size()) - (self ? static_cast<double>(size()) : 0);
     return total / static_cast<double>(size());
 }
 
@@ -95,7 +96,8 @@ PointTree point_tree(const std::vector<double>& x, const std::vector<double>& y)
 
 Weights distance_band(const std::vector<double>& x, const std::vector<double>& y, double band,
                       bool include_self) {
-    if (!(band > 0)) throw InputError{fmt::format("weights: distance band must be > 0, got {}", band)};
+    if (!(band > 0))
+        throw InputError{fmt::format("weights: distance band must be > 0, got {}", band)};
     const PointTree tree = point_tree(x, y);
     std::vector<std::vector<std::int32_t>> lists(x.size());
     parallel_chunks(x.size(), [&](unsigned, std::size_t b, std::size_t e) {
@@ -109,16 +111,17 @@ Weights distance_band(const std::vector<double>& x, const std::vector<double>& y
         }
     });
     Weights w = from_lists(std::move(lists), include_self);
-    w.description = fmt::format("distance band {} m{} (binary)", band, include_self ? " + self" : "");
+    w.description =
+        fmt::format("distance band {} m{} (binary)", band, include_self ? " + self" : "");
     return w;
 }
 
 namespace {
 /// The k nearest others of point i, ordered by (distance, index).
 std::vector<std::pair<double, std::int32_t>> nearest(const PointTree& tree,
-                                                      const std::vector<double>& x,
-                                                      const std::vector<double>& y, std::size_t i,
-                                                      std::size_t k) {
+                                                     const std::vector<double>& x,
+                                                     const std::vector<double>& y, std::size_t i,
+                                                     std::size_t k) {
     // Ask for more than k to see every tie at the k-th distance, then order exactly.
     std::size_t want = k + 1;
     for (;;) {
@@ -153,10 +156,12 @@ Weights k_nearest(const std::vector<double>& x, const std::vector<double>& y, st
     std::vector<std::vector<std::int32_t>> lists(x.size());
     parallel_chunks(x.size(), [&](unsigned, std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i)
-            for (const auto& [d, j] : nearest(tree, x, y, i, k)) lists[i].push_back(j);
+            for (const auto& [d, j] : nearest(tree, x, y, i, k))
+                lists[i].push_back(j);
     });
     Weights w = from_lists(std::move(lists), include_self);
-    w.description = fmt::format("{} nearest neighbours{} (binary)", k, include_self ? " + self" : "");
+    w.description =
+        fmt::format("{} nearest neighbours{} (binary)", k, include_self ? " + self" : "");
     return w;
 }
 
@@ -166,7 +171,8 @@ std::vector<double> kth_neighbour_distance(const std::vector<double>& x,
     if (x.size() <= k) return out;
     const PointTree tree = point_tree(x, y);
     parallel_chunks(x.size(), [&](unsigned, std::size_t b, std::size_t e) {
-        for (std::size_t i = b; i < e; ++i) out[i] = nearest(tree, x, y, i, k).back().first;
+        for (std::size_t i = b; i < e; ++i)
+            out[i] = nearest(tree, x, y, i, k).back().first;
     });
     return out;
 }
@@ -190,7 +196,8 @@ Weights queen_contiguity(const Polygons& polygons, double snap, bool include_sel
         for (std::int32_t j : index.candidates(box)) {
             if (j <= static_cast<std::int32_t>(i)) continue;
             double d = 0;
-            if (!GEOSDistance_r(ctx.get(), geoms[i].get(), geoms[j].get(), &d)) ctx.fail("distance");
+            if (!GEOSDistance_r(ctx.get(), geoms[i].get(), geoms[j].get(), &d))
+                ctx.fail("distance");
             if (d <= snap) {
                 lists[i].push_back(j);
                 lists[j].push_back(static_cast<std::int32_t>(i));
@@ -198,8 +205,8 @@ Weights queen_contiguity(const Polygons& polygons, double snap, bool include_sel
         }
     }
     Weights w = from_lists(std::move(lists), include_self);
-    w.description = fmt::format("queen contiguity (snap {} m){} (binary)", snap,
-                                include_self ? " + self" : "");
+    w.description =
+        fmt::format("queen contiguity (snap {} m){} (binary)", snap, include_self ? " + self" : "");
     return w;
 }
 
@@ -207,11 +214,14 @@ Weights row_standardised(const Weights& w) {
     Weights r = w;
     for (std::size_t i = 0; i < w.size(); ++i) {
         double sum = 0;
-        for (auto k = w.start[i]; k < w.start[i + 1]; ++k) sum += w.weight[k];
+        for (auto k = w.start[i]; k < w.start[i + 1]; ++k)
+            sum += w.weight[k];
         if (sum > 0)
-            for (auto k = w.start[i]; k < w.start[i + 1]; ++k) r.weight[k] = w.weight[k] / sum;
+            for (auto k = w.start[i]; k < w.start[i + 1]; ++k)
+                r.weight[k] = w.weight[k] / sum;
     }
-    r.description = w.description.substr(0, w.description.rfind(" (binary)")) + " (row-standardised)";
+    r.description =
+        w.description.substr(0, w.description.rfind(" (binary)")) + " (row-standardised)";
     return r;
 }
 

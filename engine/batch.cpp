@@ -14,8 +14,10 @@ std::string summary(const CityResult& r) {
     const double pct = r.records > 0 ? 100.0 * r.accepted / r.records : 0.0;
     s += fmt::format("  {} {:.0f} of {:.0f} incidents counted ({:.1f}%)\n",
                      r.from_counts ? "counts per area:" : "points:", r.accepted, r.records, pct);
-    for (const auto& [reason, n] : r.rejected) s += fmt::format("  not counted, {}: {:.0f}\n", reason, n);
-    for (const auto& w : r.warnings) s += fmt::format("  warning: {}\n", w);
+    for (const auto& [reason, n] : r.rejected)
+        s += fmt::format("  not counted, {}: {:.0f}\n", reason, n);
+    for (const auto& w : r.warnings)
+        s += fmt::format("  warning: {}\n", w);
     s += fmt::format("  wrote {} in {:.1f} s\n", r.output.string(), r.seconds);
     return s;
 }
@@ -27,7 +29,8 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
                                        [&](const CityConfig& c) { return c.slug == slug; });
         if (!known) {
             std::string list;
-            for (const auto& c : manifest.cities) list += (list.empty() ? "" : ", ") + c.slug;
+            for (const auto& c : manifest.cities)
+                list += (list.empty() ? "" : ", ") + c.slug;
             throw UsageError{fmt::format("--city {}: no such city in {} (cities: {})", slug,
                                          manifest.path.string(), list)};
         }
@@ -35,8 +38,7 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
     BatchResult result;
     Progress progress{options.quiet};
     for (const CityConfig& city : manifest.cities) {
-        if (!only.empty() && std::find(only.begin(), only.end(), city.slug) == only.end())
-            continue;
+        if (!only.empty() && std::find(only.begin(), only.end(), city.slug) == only.end()) continue;
         try {
             CityResult r = run_city(manifest, city, options, progress);
             std::fputs(summary(r).c_str(), out);
@@ -44,8 +46,10 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
             result.done.push_back(std::move(r));
         } catch (const VigiaError& e) {
             if (!options.quiet) std::fputc('\n', err);
-            std::fprintf(err, "vigia: %s (%s): %s\n", city.name.c_str(), city.slug.c_str(), e.what());
-            result.failed.push_back({city.slug, e.what(), dynamic_cast<const UsageError*>(&e) != nullptr});
+            std::fprintf(err, "vigia: %s (%s): %s\n", city.name.c_str(), city.slug.c_str(),
+                         e.what());
+            result.failed.push_back(
+                {city.slug, e.what(), dynamic_cast<const UsageError*>(&e) != nullptr});
         }
     }
     return result;

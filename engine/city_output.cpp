@@ -18,11 +18,14 @@ using io::LayerData;
 
 std::vector<std::int64_t> sequence(std::size_t n) {
     std::vector<std::int64_t> v(n);
-    for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::int64_t>(i) + 1;
+    for (std::size_t i = 0; i < n; ++i)
+        v[i] = static_cast<std::int64_t>(i) + 1;
     return v;
 }
 
-std::string number(double v) { return fmt::format("{}", v); }
+std::string number(double v) {
+    return fmt::format("{}", v);
+}
 
 /// The run_info table: every parameter, input, version, count and timing, as text.
 std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
@@ -83,7 +86,8 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
         rejects = &o.counts->rejects;
     }
     double accepted = 0;
-    for (double v : o.cell_counts) accepted += v;
+    for (double v : o.cell_counts)
+        accepted += v;
     add("accepted", number(accepted));
     for (std::size_t r = 0; r < analysis::kRejectReasonCount; ++r) {
         const auto reason = static_cast<analysis::RejectReason>(r);
@@ -99,7 +103,8 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
     if (o.assignment) add("incidents_without_unit", std::to_string(o.assignment->without_unit));
     for (std::size_t i = 0; i < o.warnings.size(); ++i)
         add(fmt::format("warning_{}", i + 1), o.warnings[i]);
-    for (const auto& [k, v] : o.timings) add("time_" + k, fmt::format("{:.3f}", v));
+    for (const auto& [k, v] : o.timings)
+        add("time_" + k, fmt::format("{:.3f}", v));
     add("time_write_s", fmt::format("{:.3f}", write_seconds));
     return kv;
 }
@@ -120,7 +125,8 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
     {
         LayerData d;
         d.name = "grid";
-        d.description = fmt::format("{} m {} cells over {}: incidents per cell", o.grid.lattice.spec().cell_size_m,
+        d.description = fmt::format("{} m {} cells over {}: incidents per cell",
+                                    o.grid.lattice.spec().cell_size_m,
                                     to_string(o.grid.lattice.spec().shape), o.city->name);
         d.srs = srs;
         d.geometry_type = wkbMultiPolygon;
@@ -171,7 +177,8 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         d.x = &inc.x;
         d.y = &inc.y;
         std::vector<std::int64_t> cell(inc.size());
-        for (std::size_t i = 0; i < inc.size(); ++i) cell[i] = o.assignment->cell[i] + 1;
+        for (std::size_t i = 0; i < inc.size(); ++i)
+            cell[i] = o.assignment->cell[i] + 1;
         std::vector<std::string> category(inc.size());
         for (std::size_t i = 0; i < inc.size(); ++i)
             if (inc.category[i] >= 0) category[i] = inc.categories[inc.category[i]];
@@ -185,7 +192,8 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         const analysis::AreaCounts& ac = o.counts->counts;
         LayerData d;
         d.name = "unit_counts";
-        d.description = fmt::format("Counts per sub-unit as published for {}, joined", o.city->name);
+        d.description =
+            fmt::format("Counts per sub-unit as published for {}, joined", o.city->name);
         std::vector<std::string> unit(ac.size()), category(ac.size());
         std::vector<std::int64_t> year(ac.year.begin(), ac.year.end()),
             month(ac.month.begin(), ac.month.end()), unit_id(ac.size());

@@ -31,9 +31,9 @@ struct CityOutput {
     analysis::Boundary boundary;
     analysis::Grid grid;
     std::vector<double> cell_counts, unit_counts, unit_area_km2;
-    std::optional<io::IncidentRead> points;       ///< point input
+    std::optional<io::IncidentRead> points; ///< point input
     std::optional<analysis::Assignment> assignment;
-    std::optional<io::CountsRead> counts;         ///< counts-per-area input
+    std::optional<io::CountsRead> counts; ///< counts-per-area input
     std::optional<analysis::QualityReport> quality;
     std::vector<std::pair<std::string, double>> timings; ///< stage → seconds
     std::vector<std::string> warnings;

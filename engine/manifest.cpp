@@ -72,7 +72,8 @@ public:
         for (const auto& [k, v] : m_t) {
             if (m_used.count(std::string{k.str()})) continue;
             std::string list;
-            for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+            for (const auto& a : allowed)
+                list += (list.empty() ? "" : ", ") + a;
             fail(&v, fmt::format("unknown key '{}' (allowed: {})", k.str(), list));
         }
     }
@@ -139,15 +140,16 @@ CityConfig read_city(const toml::table& t, std::size_t index, const fs::path& ma
     TableReader r{t, fmt::format("[[city]] #{}", index + 1), manifest};
     c.name = *r.string("name", true);
     if (auto s = r.string("slug")) {
-        if (s->empty() || s->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") !=
-                              std::string::npos)
+        if (s->empty() ||
+            s->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos)
             r.fail(r.get("slug"), fmt::format("slug = \"{}\": use lower-case letters, digits, "
                                               "'-' and '_'",
                                               *s));
         c.slug = *s;
     } else {
         c.slug = slugify(c.name);
-        if (c.slug.empty()) r.fail(nullptr, "cannot derive a slug from the name; give slug = \"...\"");
+        if (c.slug.empty())
+            r.fail(nullptr, "cannot derive a slug from the name; give slug = \"...\"");
     }
 
     const toml::table* b = r.table("boundary", true);
@@ -171,8 +173,8 @@ CityConfig read_city(const toml::table& t, std::size_t index, const fs::path& ma
         s.year = ir.string("year").value_or("");
         s.month = ir.string("month").value_or("");
         s.where = ir.string("where").value_or("");
-        ir.finish({"counts", "layer", "key", "unit_key", "count", "category", "year", "month",
-                   "where"});
+        ir.finish(
+            {"counts", "layer", "key", "unit_key", "count", "category", "year", "month", "where"});
         c.counts = s;
     } else {
         io::IncidentSourceSpec s;
@@ -200,8 +202,8 @@ Manifest parse_manifest(std::string_view text, const fs::path& path) {
     try {
         root = toml::parse(text, path.string());
     } catch (const toml::parse_error& e) {
-        throw ManifestError{fmt::format("{}:{}: {}", path.string(), e.source().begin.line,
-                                        e.description())};
+        throw ManifestError{
+            fmt::format("{}:{}: {}", path.string(), e.source().begin.line, e.description())};
     }
     Manifest m;
     m.path = path;
@@ -215,8 +217,8 @@ Manifest parse_manifest(std::string_view text, const fs::path& path) {
     for (std::size_t i = 0; i < arr.size(); ++i) {
         CityConfig c = read_city(*arr[i].as_table(), i, path);
         if (!slugs.insert(c.slug).second)
-            r.fail(&arr[i], fmt::format("two cities have the slug '{}'; give one a slug = \"...\"",
-                                        c.slug));
+            r.fail(&arr[i],
+                   fmt::format("two cities have the slug '{}'; give one a slug = \"...\"", c.slug));
         m.cities.push_back(std::move(c));
     }
     r.finish({"analysis", "city"});
@@ -226,8 +228,8 @@ Manifest parse_manifest(std::string_view text, const fs::path& path) {
 Manifest load_manifest(const fs::path& path) {
     std::ifstream in{path, std::ios::binary};
     if (!in)
-        throw ManifestError{fmt::format("{}: cannot read the manifest (does it exist?)",
-                                        path.string())};
+        throw InputError{
+            fmt::format("{}: cannot read the manifest (does it exist?)", path.string())};
     std::stringstream ss;
     ss << in.rdbuf();
     return parse_manifest(ss.str(), path);
@@ -259,7 +261,8 @@ std::string slugify(std::string_view name) {
                 }
             if (!c) {
                 ++i;
-                while (i < name.size() && (static_cast<unsigned char>(name[i]) & 0xC0) == 0x80) ++i;
+                while (i < name.size() && (static_cast<unsigned char>(name[i]) & 0xC0) == 0x80)
+                    ++i;
             }
         }
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {

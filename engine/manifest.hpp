@@ -22,10 +22,10 @@ struct ManifestError : UsageError {
 };
 
 struct AnalysisParams {
-    analysis::GridSpec grid;        ///< default: hex, 250 m
-    std::string crs = "auto";       ///< "auto": UTM zone of the boundary's centroid
+    analysis::GridSpec grid;  ///< default: hex, 250 m
+    std::string crs = "auto"; ///< "auto": UTM zone of the boundary's centroid
     std::optional<io::Period> period;
-    std::string period_text;        ///< "2019-01-01/2019-12-31", for run_info
+    std::string period_text; ///< "2019-01-01/2019-12-31", for run_info
 };
 
 struct CityConfig {

@@ -26,9 +26,8 @@ double since(Clock::time_point t) {
 }
 
 /// The city's local metric CRS: the manifest's, or the UTM zone of the boundary's centroid.
-std::unique_ptr<OGRSpatialReference> choose_crs(const AnalysisParams& a,
-                                                const io::PolygonSource& boundary,
-                                                std::string& label) {
+std::unique_ptr<OGRSpatialReference>
+choose_crs(const AnalysisParams& a, const io::PolygonSource& boundary, std::string& label) {
     std::string text = a.crs;
     if (text == "auto") {
         const auto ll = boundary.centroid_lonlat();
@@ -43,13 +42,19 @@ std::unique_ptr<OGRSpatialReference> choose_crs(const AnalysisParams& a,
     return srs;
 }
 
-/// Most points outside the boundary means swapped columns or a wrong CRS: say which.
+/// Most points outside the boundary (or not even transformable into the city's CRS) means
+/// swapped columns or a wrong CRS: say which.
 void check_outside_share(const io::IncidentSourceSpec& spec, const io::IncidentRead& read,
                          const analysis::Grid& grid, const analysis::Assignment& a,
                          const OGRSpatialReference& target, const std::string& city) {
-    const std::size_t n = a.cell.size();
-    if (n == 0 || a.outside * 2 <= n) return;
+    const std::size_t failed = read.failed_x.size();
+    const std::size_t n = a.cell.size() + failed;
+    const std::size_t outside = a.outside + failed;
+    if (n == 0 || outside * 2 <= n) return;
+    // Swap every point's source coordinates and see where they land.
     std::vector<double> sx = read.incidents.source_y, sy = read.incidents.source_x;
+    sx.insert(sx.end(), read.failed_y.begin(), read.failed_y.end());
+    sy.insert(sy.end(), read.failed_x.begin(), read.failed_x.end());
     std::size_t inside_swapped = 0;
     {
         auto ct = io::make_transform(*read.srs, target);
@@ -62,9 +67,9 @@ void check_outside_share(const io::IncidentSourceSpec& spec, const io::IncidentR
         }
     }
     const std::string head = fmt::format(
-        "{} layer '{}': {} of {} incidents ({:.0f}%) fall outside the boundary of {}", spec.path,
-        read.layer, a.outside, n, 100.0 * static_cast<double>(a.outside) / static_cast<double>(n),
-        city);
+        "{} layer '{}': {} of {} incidents ({:.0f}%) fall outside the boundary of {}{}", spec.path,
+        read.layer, outside, n, 100.0 * static_cast<double>(outside) / static_cast<double>(n), city,
+        failed ? fmt::format(" ({} cannot even be placed in its CRS)", failed) : "");
     if (inside_swapped * 2 > n)
         throw InputError{fmt::format(
             "{}; with x and y swapped {} would fall inside: longitude and latitude look swapped "
@@ -73,7 +78,8 @@ void check_outside_share(const io::IncidentSourceSpec& spec, const io::IncidentR
     throw InputError{fmt::format(
         "{}; check the incidents' CRS ({}{}) and the boundary, or narrow the records with "
         "where = \"...\"",
-        head, io::srs_label(*read.srs), spec.crs.empty() ? ", from the file" : ", from the manifest")};
+        head, io::srs_label(*read.srs),
+        spec.crs.empty() ? ", from the file" : ", from the manifest")};
 }
 
 } // namespace
@@ -115,23 +121,23 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
     if (city.incidents) {
         t = Clock::now();
         progress.begin(fmt::format("{} reading incidents", tag));
-        io::IncidentRead read = io::read_incidents(*city.incidents, *out.target,
-                                                   manifest.analysis.period,
-                                                   [&](double f) { progress.update(f); });
+        io::IncidentRead read =
+            io::read_incidents(*city.incidents, *out.target, manifest.analysis.period,
+                               [&](double f) { progress.update(f); });
         progress.end();
         out.timings.emplace_back("read_incidents_s", since(t));
 
         t = Clock::now();
-        analysis::Assignment a = analysis::assign_points(out.grid, units, read.incidents.x,
-                                                         read.incidents.y);
+        analysis::Assignment a =
+            analysis::assign_points(out.grid, units, read.incidents.x, read.incidents.y);
         check_outside_share(*city.incidents, read, out.grid, a, *out.target, city.name);
         std::vector<std::uint8_t> outside(a.cell.size(), 0);
         for (std::size_t i = 0; i < a.cell.size(); ++i) {
             if (a.cell[i] >= 0) continue;
             outside[i] = 1;
-            read.rejects.add(analysis::RejectReason::outside_boundary, read.incidents.row[i],
-                             fmt::format("({}, {})", read.incidents.source_x[i],
-                                         read.incidents.source_y[i]));
+            read.rejects.add(
+                analysis::RejectReason::outside_boundary, read.incidents.row[i],
+                fmt::format("({}, {})", read.incidents.source_x[i], read.incidents.source_y[i]));
         }
         read.incidents.remove_if_flagged(outside);
         auto keep = [&](std::vector<std::int32_t>& v) {
@@ -194,11 +200,13 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
     const analysis::RejectLog& rejects = out.counts ? out.counts->rejects : out.points->rejects;
     for (std::size_t r = 0; r < analysis::kRejectReasonCount; ++r) {
         const auto reason = static_cast<analysis::RejectReason>(r);
-        if (rejects.count(reason) > 0) res.rejected.emplace_back(to_string(reason), rejects.count(reason));
+        if (rejects.count(reason) > 0)
+            res.rejected.emplace_back(to_string(reason), rejects.count(reason));
     }
     res.cells = out.grid.size();
     res.units = out.units.size();
-    for (double c : out.cell_counts) res.accepted += c;
+    for (double c : out.cell_counts)
+        res.accepted += c;
 
     t = Clock::now();
     progress.begin(fmt::format("{} writing {}", tag, res.output.string()));

@@ -11,7 +11,9 @@
 
 namespace vigia::engine {
 
-std::string vigia_version() { return VIGIA_VERSION; }
+std::string vigia_version() {
+    return VIGIA_VERSION;
+}
 
 std::string library_versions() {
     return fmt::format("{}, GEOS {}, {}", io::gdal_version(), GEOSversion(), io::proj_version());

@@ -33,7 +33,8 @@ double whole_number(OGRFeature& f, int i, const std::string& field, const std::s
     char* end = nullptr;
     errno = 0;
     const double v = std::strtod(s, &end);
-    while (*end == ' ' || *end == '\r') ++end;
+    while (*end == ' ' || *end == '\r')
+        ++end;
     if (*end || errno == ERANGE || !std::isfinite(v) || v != std::floor(v))
         throw InputError{fmt::format("{}: row {}: field '{}' = '{}' is not a whole number", where,
                                      f.GetFID(), field, s)};
@@ -52,7 +53,8 @@ CountsRead read_counts(const CountsSourceSpec& spec, const std::vector<std::stri
     Columns c;
     c.key = require_field(layer, spec.path, spec.key, "key");
     c.count = require_field(layer, spec.path, spec.count, "count");
-    if (!spec.category.empty()) c.category = require_field(layer, spec.path, spec.category, "category");
+    if (!spec.category.empty())
+        c.category = require_field(layer, spec.path, spec.category, "category");
     if (!spec.year.empty()) c.year = require_field(layer, spec.path, spec.year, "year");
     if (!spec.month.empty()) {
         if (spec.year.empty())
@@ -83,11 +85,12 @@ CountsRead read_counts(const CountsSourceSpec& spec, const std::vector<std::stri
         const std::int64_t row = f->GetFID();
         const double n = whole_number(*f, c.count, spec.count, where, false);
         if (n < 0)
-            throw InputError{fmt::format("{}: row {}: field '{}' = {} is negative", where, row,
-                                         spec.count, n)};
+            throw InputError{
+                fmt::format("{}: row {}: field '{}' = {} is negative", where, row, spec.count, n)};
         out.incidents += n;
         std::int32_t year = 0, month = 0;
-        if (c.year >= 0) year = static_cast<std::int32_t>(whole_number(*f, c.year, spec.year, where, false));
+        if (c.year >= 0)
+            year = static_cast<std::int32_t>(whole_number(*f, c.year, spec.year, where, false));
         if (c.month >= 0) {
             month = static_cast<std::int32_t>(whole_number(*f, c.month, spec.month, where, false));
             if (month < 1 || month > 12)
@@ -108,7 +111,8 @@ CountsRead read_counts(const CountsSourceSpec& spec, const std::vector<std::stri
         auto u = unit_of.find(key);
         if (u == unit_of.end()) {
             unknown[key] += n;
-            out.rejects.add(RejectReason::unknown_unit, row, fmt::format("{} = '{}'", spec.key, key), n);
+            out.rejects.add(RejectReason::unknown_unit, row,
+                            fmt::format("{} = '{}'", spec.key, key), n);
             continue;
         }
         std::int32_t cat = -1;

@@ -15,9 +15,9 @@ namespace vigia::io {
 
 struct CountsRead {
     analysis::AreaCounts counts;
-    analysis::RejectLog rejects;   ///< weights are incidents, not rows
-    double incidents = 0;          ///< incidents in the table before any filter
-    std::int64_t rows = 0;         ///< table rows read
+    analysis::RejectLog rejects; ///< weights are incidents, not rows
+    double incidents = 0;        ///< incidents in the table before any filter
+    std::int64_t rows = 0;       ///< table rows read
     std::string layer;
     /// Keys that match no polygon, with the incidents they carry, largest first.
     std::vector<std::pair<std::string, double>> unknown_keys;

@@ -10,8 +10,12 @@
 
 namespace vigia::io {
 
-GdalErrorScope::GdalErrorScope() { CPLPushErrorHandlerEx(&GdalErrorScope::handle, this); }
-GdalErrorScope::~GdalErrorScope() { CPLPopErrorHandler(); }
+GdalErrorScope::GdalErrorScope() {
+    CPLPushErrorHandlerEx(&GdalErrorScope::handle, this);
+}
+GdalErrorScope::~GdalErrorScope() {
+    CPLPopErrorHandler();
+}
 
 void CPL_STDCALL GdalErrorScope::handle(CPLErr cls, CPLErrorNum, const char* msg) {
     auto* self = static_cast<GdalErrorScope*>(CPLGetErrorHandlerUserData());
@@ -28,13 +32,14 @@ GDALDatasetUniquePtr open_vector(const std::string& path,
     register_gdal();
     GdalErrorScope errors;
     std::vector<const char*> opts;
-    for (const auto& o : open_options) opts.push_back(o.c_str());
+    for (const auto& o : open_options)
+        opts.push_back(o.c_str());
     opts.push_back(nullptr);
     GDALDatasetUniquePtr ds{GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_VERBOSE_ERROR,
                                               nullptr, opts.data(), nullptr)};
     if (!ds) {
-        const std::string why = errors.last_error().empty() ? "not a readable vector data set"
-                                                            : errors.last_error();
+        const std::string why =
+            errors.last_error().empty() ? "not a readable vector data set" : errors.last_error();
         throw InputError{fmt::format("{}: cannot open: {}", path, why)};
     }
     return ds;
@@ -106,7 +111,8 @@ void transform_points(OGRCoordinateTransformation& ct, std::vector<double>& x,
     std::vector<int> success(chunk);
     for (std::size_t b = 0; b < n; b += chunk) {
         const std::size_t m = std::min(chunk, n - b);
-        ct.Transform(static_cast<int>(m), x.data() + b, y.data() + b, nullptr, nullptr, success.data());
+        ct.Transform(static_cast<int>(m), x.data() + b, y.data() + b, nullptr, nullptr,
+                     success.data());
         for (std::size_t i = 0; i < m; ++i)
             if (!success[i] || !std::isfinite(x[b + i]) || !std::isfinite(y[b + i])) ok[b + i] = 0;
     }
@@ -131,7 +137,9 @@ int require_field(OGRLayer& layer, const std::string& path, const std::string& n
                                  layer.GetName(), name, role, field_list(layer))};
 }
 
-std::string gdal_version() { return fmt::format("GDAL {}", GDALVersionInfo("RELEASE_NAME")); }
+std::string gdal_version() {
+    return fmt::format("GDAL {}", GDALVersionInfo("RELEASE_NAME"));
+}
 
 std::string proj_version() {
     const PJ_INFO info = proj_info();

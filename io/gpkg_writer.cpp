@@ -27,8 +27,8 @@ std::size_t LayerData::rows() const {
 
 void check_can_write(const fs::path& path, bool overwrite) {
     if (fs::exists(path) && !overwrite)
-        throw IoError{fmt::format("{}: exists already; pass --overwrite to replace it",
-                                  path.string())};
+        throw IoError{
+            fmt::format("{}: exists already; pass --overwrite to replace it", path.string())};
 }
 
 namespace {
@@ -56,8 +56,8 @@ GpkgWriter::GpkgWriter(fs::path path, bool overwrite)
     if (!drv) throw IoError{"io: GDAL was built without the GeoPackage driver"};
     m_ds.reset(drv->Create(m_tmp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!m_ds)
-        throw IoError{fmt::format("{}: cannot create (GPKG): {}", m_tmp.string(),
-                                  errors.last_error())};
+        throw IoError{
+            fmt::format("{}: cannot create (GPKG): {}", m_tmp.string(), errors.last_error())};
 }
 
 GpkgWriter::~GpkgWriter() {
@@ -70,25 +70,36 @@ namespace {
 
 OGRFieldType field_type(const Column& c) {
     switch (c.values.index()) {
-    case 0: return OFTInteger64;
-    case 1: return OFTReal;
-    case 2: return OFTString;
-    default: return OFTDateTime;
+    case 0:
+        return OFTInteger64;
+    case 1:
+        return OFTReal;
+    case 2:
+        return OFTString;
+    default:
+        return OFTDateTime;
     }
 }
 
 void set_field(OGRFeature& f, int i, const Column& c, std::size_t row) {
     switch (c.values.index()) {
-    case 0: f.SetField(i, static_cast<GIntBig>(std::get<0>(c.values)[row])); break;
-    case 1: f.SetField(i, std::get<1>(c.values)[row]); break;
-    case 2: f.SetField(i, std::get<2>(c.values)[row].c_str()); break;
+    case 0:
+        f.SetField(i, static_cast<GIntBig>(std::get<0>(c.values)[row]));
+        break;
+    case 1:
+        f.SetField(i, std::get<1>(c.values)[row]);
+        break;
+    case 2:
+        f.SetField(i, std::get<2>(c.values)[row].c_str());
+        break;
     default: {
         const std::int64_t s = std::get<3>(c.values).seconds[row];
         if (s == analysis::kNoTime) {
             f.SetFieldNull(i);
         } else {
             const CivilTime t = from_seconds(s);
-            f.SetField(i, t.year, t.month, t.day, t.hour, t.minute, static_cast<float>(t.second), 0);
+            f.SetField(i, t.year, t.month, t.day, t.hour, t.minute, static_cast<float>(t.second),
+                       0);
         }
     }
     }
@@ -106,8 +117,8 @@ void GpkgWriter::write(const LayerData& d) {
     const char* options[] = {d.description.empty() ? nullptr : desc_opt.c_str(), nullptr};
     // GDAL 3.6's CreateLayer takes a non-const CRS it only reads (it clones it).
     auto* srs = const_cast<OGRSpatialReference*>(d.srs);
-    OGRLayer* layer = m_ds->CreateLayer(d.name.c_str(), srs, d.geometry_type,
-                                        const_cast<char**>(options));
+    OGRLayer* layer =
+        m_ds->CreateLayer(d.name.c_str(), srs, d.geometry_type, const_cast<char**>(options));
     if (!layer) fail("cannot create the layer");
     for (const Column& c : d.columns) {
         OGRFieldDefn defn{c.name.c_str(), field_type(c)};

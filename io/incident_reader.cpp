@@ -14,7 +14,9 @@ namespace vigia::io {
 
 using analysis::RejectReason;
 
-std::int64_t count_features(OGRLayer& layer) { return layer.GetFeatureCount(TRUE); }
+std::int64_t count_features(OGRLayer& layer) {
+    return layer.GetFeatureCount(TRUE);
+}
 
 void apply_where(OGRLayer& layer, const std::string& path, const std::string& where) {
     GdalErrorScope errors;
@@ -27,12 +29,14 @@ namespace {
 
 /// Strict decimal parse of the whole text (surrounding blanks allowed).
 std::optional<double> parse_number(const char* s) {
-    while (*s == ' ' || *s == '\t') ++s;
+    while (*s == ' ' || *s == '\t')
+        ++s;
     if (!*s) return std::nullopt;
     char* end = nullptr;
     errno = 0;
     const double v = std::strtod(s, &end);
-    while (*end == ' ' || *end == '\t' || *end == '\r') ++end;
+    while (*end == ' ' || *end == '\t' || *end == '\r')
+        ++end;
     if (*end || errno == ERANGE || !std::isfinite(v)) return std::nullopt;
     return v;
 }
@@ -64,10 +68,10 @@ IncidentRead read_incidents(const IncidentSourceSpec& spec, const OGRSpatialRefe
     if (from_fields && (spec.x.empty() || spec.y.empty()))
         throw InputError{fmt::format("{}: give both x and y coordinate fields", where)};
     if (!from_fields && layer.GetGeomType() == wkbNone)
-        throw InputError{fmt::format(
-            "{}: has no geometry; name the coordinate columns, e.g. x = \"longitude\", "
-            "y = \"latitude\" (fields: {})",
-            where, field_list(layer))};
+        throw InputError{
+            fmt::format("{}: has no geometry; name the coordinate columns, e.g. x = \"longitude\", "
+                        "y = \"latitude\" (fields: {})",
+                        where, field_list(layer))};
     const int xi = from_fields ? require_field(layer, spec.path, spec.x, "x") : -1;
     const int yi = from_fields ? require_field(layer, spec.path, spec.y, "y") : -1;
     TimeField tf;
@@ -76,8 +80,8 @@ IncidentRead read_incidents(const IncidentSourceSpec& spec, const OGRSpatialRefe
         const OGRFieldType t = layer.GetLayerDefn()->GetFieldDefn(tf.index)->GetType();
         tf.native = t == OFTDate || t == OFTDateTime;
     }
-    const int ci = spec.category.empty() ? -1
-                                         : require_field(layer, spec.path, spec.category, "category");
+    const int ci =
+        spec.category.empty() ? -1 : require_field(layer, spec.path, spec.category, "category");
 
     std::int64_t total = -1;
     if (!spec.where.empty()) {
@@ -96,7 +100,8 @@ IncidentRead read_incidents(const IncidentSourceSpec& spec, const OGRSpatialRefe
         ++passed;
         const std::int64_t row = f->GetFID();
         if (progress && (passed & 0xFFFF) == 0)
-            progress(0.9 * std::min(1.0, static_cast<double>(passed) / static_cast<double>(expected)));
+            progress(0.9 *
+                     std::min(1.0, static_cast<double>(passed) / static_cast<double>(expected)));
 
         // Time and category first: they apply to every point of a multipoint.
         std::int64_t t = analysis::kNoTime;
@@ -208,6 +213,8 @@ IncidentRead read_incidents(const IncidentSourceSpec& spec, const OGRSpatialRefe
     for (std::size_t i = 0; i < inc.size(); ++i) {
         if (ok[i]) continue;
         drop[i] = 1;
+        out.failed_x.push_back(inc.source_x[i]);
+        out.failed_y.push_back(inc.source_y[i]);
         rej.add(RejectReason::bad_coordinates, inc.row[i],
                 fmt::format("({}, {}) cannot be transformed from {} to {}", inc.source_x[i],
                             inc.source_y[i], srs_label(*out.srs), srs_label(target)));

@@ -22,11 +22,14 @@ using Period = std::pair<std::int64_t, std::int64_t>;
 struct IncidentRead {
     analysis::Incidents incidents; ///< projected to the target CRS
     analysis::RejectLog rejects;
-    std::int64_t records = 0;      ///< records in the layer before any filter (points after
-                                   ///< splitting multipoints)
+    std::int64_t records = 0; ///< records in the layer before any filter (points after
+                              ///< splitting multipoints)
     std::string layer;
     std::unique_ptr<OGRSpatialReference> srs; ///< the source CRS
     std::int64_t time_min = analysis::kNoTime, time_max = analysis::kNoTime;
+    /// Source coordinates of the points PROJ could not transform (rejected as
+    /// bad_coordinates), kept so that swapped columns can still be recognised.
+    std::vector<double> failed_x, failed_y;
 };
 
 /// Progress callback: fraction done in [0, 1].

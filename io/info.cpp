@@ -19,7 +19,8 @@ std::string describe(const std::string& path) {
         out += fmt::format("layer '{}'\n", layer.GetName());
         out += fmt::format("  geometry: {}\n", OGRGeometryTypeToName(layer.GetGeomType()));
         const OGRSpatialReference* srs = layer.GetSpatialRef();
-        out += fmt::format("  crs: {}\n", srs ? srs_label(*srs) : "none (give crs in the manifest)");
+        out +=
+            fmt::format("  crs: {}\n", srs ? srs_label(*srs) : "none (give crs in the manifest)");
         out += fmt::format("  features: {}\n", layer.GetFeatureCount(TRUE));
         OGREnvelope e;
         if (layer.GetGeomType() != wkbNone && layer.GetExtent(&e, TRUE) == OGRERR_NONE)
@@ -41,7 +42,8 @@ std::string describe(const std::string& path) {
                     int y, m, d, hh, mm, tz;
                     float ss;
                     f->GetFieldAsDateTime(date_fields[k], &y, &m, &d, &hh, &mm, &ss, &tz);
-                    const std::int64_t s = to_seconds(CivilTime{y, m, d, hh, mm, static_cast<int>(ss)});
+                    const std::int64_t s =
+                        to_seconds(CivilTime{y, m, d, hh, mm, static_cast<int>(ss)});
                     lo[k] = std::min(lo[k], s);
                     hi[k] = std::max(hi[k], s);
                 }
@@ -50,7 +52,8 @@ std::string describe(const std::string& path) {
         out += fmt::format("  fields ({}):\n", defn->GetFieldCount());
         for (int i = 0; i < defn->GetFieldCount(); ++i) {
             OGRFieldDefn* fd = defn->GetFieldDefn(i);
-            out += fmt::format("    {}: {}", fd->GetNameRef(), OGRFieldDefn::GetFieldTypeName(fd->GetType()));
+            out += fmt::format("    {}: {}", fd->GetNameRef(),
+                               OGRFieldDefn::GetFieldTypeName(fd->GetType()));
             for (std::size_t k = 0; k < date_fields.size(); ++k) {
                 if (date_fields[k] != i) continue;
                 if (lo[k] <= hi[k])

@@ -10,8 +10,8 @@ std::int64_t days_from_civil(int y, int m, int d) noexcept {
     y -= m <= 2;
     const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
     const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 +
-                         static_cast<unsigned>(d) - 1;
+    const unsigned doy =
+        (153 * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
     const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
@@ -133,8 +133,8 @@ std::optional<std::int64_t> parse_time(std::string_view text) noexcept {
         CivilTime t;
         if (c.digits(4, 4, t.year)) {
             const char sep = c.i < text.size() ? text[c.i] : '\0';
-            if ((sep == '-' || sep == '/') && c.lit(sep) && c.digits(1, 2, t.month) &&
-                c.lit(sep) && c.digits(1, 2, t.day))
+            if ((sep == '-' || sep == '/') && c.lit(sep) && c.digits(1, 2, t.month) && c.lit(sep) &&
+                c.digits(1, 2, t.day))
                 return finish(c, t);
             return std::nullopt;
         }
@@ -145,8 +145,8 @@ std::optional<std::int64_t> parse_time(std::string_view text) noexcept {
         CivilTime t;
         if (c.digits(1, 2, t.day)) {
             const char sep = c.i < text.size() ? text[c.i] : '\0';
-            if ((sep == '/' || sep == '-') && c.lit(sep) && c.digits(1, 2, t.month) &&
-                c.lit(sep) && c.digits(4, 4, t.year))
+            if ((sep == '/' || sep == '-') && c.lit(sep) && c.digits(1, 2, t.month) && c.lit(sep) &&
+                c.digits(4, 4, t.year))
                 return finish(c, t);
         }
     }

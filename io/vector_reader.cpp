@@ -23,13 +23,13 @@ PolygonSource::PolygonSource(const PolygonSourceSpec& spec) : m_spec{spec} {
         ++n;
         OGRGeometry* g = f->GetGeometryRef();
         if (!g || g->IsEmpty())
-            throw InputError{fmt::format("{}: feature {} (fid {}) has no geometry", where, n,
-                                         f->GetFID())};
+            throw InputError{
+                fmt::format("{}: feature {} (fid {}) has no geometry", where, n, f->GetFID())};
         const auto type = wkbFlatten(g->getGeometryType());
         if (type != wkbPolygon && type != wkbMultiPolygon && type != wkbCurvePolygon &&
             type != wkbMultiSurface)
-            throw InputError{fmt::format("{}: feature {} (fid {}) is a {}, expected polygons", where,
-                                         n, f->GetFID(), g->getGeometryName())};
+            throw InputError{fmt::format("{}: feature {} (fid {}) is a {}, expected polygons",
+                                         where, n, f->GetFID(), g->getGeometryName())};
         OGRGeometryUniquePtr geom{f->StealGeometry()};
         if (type == wkbCurvePolygon || type == wkbMultiSurface)
             geom.reset(geom->getLinearGeometry());
@@ -45,7 +45,8 @@ std::array<double, 2> PolygonSource::centroid_lonlat() const {
     OGRMultiPolygon all;
     for (const auto& g : m_geoms) {
         if (auto* mp = dynamic_cast<const OGRMultiPolygon*>(g.get())) {
-            for (const OGRPolygon* p : *mp) all.addGeometry(p);
+            for (const OGRPolygon* p : *mp)
+                all.addGeometry(p);
         } else {
             all.addGeometry(g.get());
         }

@@ -41,6 +41,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Command> make_demo_command() { return std::make_unique<DemoCommand>(); }
+std::unique_ptr<Command> make_demo_command() {
+    return std::make_unique<DemoCommand>();
+}
 
 } // namespace vigia::app

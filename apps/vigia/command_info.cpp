@@ -11,7 +11,8 @@ class InfoCommand final : public Command {
 public:
     CLI::App* setup(CLI::App& app) override {
         CLI::App* sub = app.add_subcommand(
-            "info", "Describe a vector file: layers, geometry, CRS, counts, extent, fields, time span");
+            "info",
+            "Describe a vector file: layers, geometry, CRS, counts, extent, fields, time span");
         sub->add_option("file", m_file, "Any file GDAL/OGR reads")->required();
         return sub;
     }
@@ -26,6 +27,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Command> make_info_command() { return std::make_unique<InfoCommand>(); }
+std::unique_ptr<Command> make_info_command() {
+    return std::make_unique<InfoCommand>();
+}
 
 } // namespace vigia::app

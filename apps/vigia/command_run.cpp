@@ -17,7 +17,8 @@ int run_manifest_file(const std::string& manifest, const std::string& out_dir,
     if (!r.failed.empty()) {
         std::fprintf(stderr, "vigia: %zu of %zu cities failed:", r.failed.size(),
                      r.failed.size() + r.done.size());
-        for (const auto& f : r.failed) std::fprintf(stderr, " %s", f.slug.c_str());
+        for (const auto& f : r.failed)
+            std::fprintf(stderr, " %s", f.slug.c_str());
         std::fputc('\n', stderr);
         return 1;
     }
@@ -29,7 +30,8 @@ namespace {
 class RunCommand final : public Command {
 public:
     CLI::App* setup(CLI::App& app) override {
-        CLI::App* sub = app.add_subcommand("run", "Run a manifest: every city, or those named by --city");
+        CLI::App* sub =
+            app.add_subcommand("run", "Run a manifest: every city, or those named by --city");
         sub->add_option("manifest", m_manifest, "The TOML manifest")->required();
         sub->add_option("-o,--out", m_out, "Output folder")->capture_default_str();
         sub->add_option("--city", m_cities, "Run only this city (slug); repeatable");
@@ -37,7 +39,9 @@ public:
         sub->add_flag("-q,--quiet", m_quiet, "No progress on stderr");
         return sub;
     }
-    int run() override { return run_manifest_file(m_manifest, m_out, m_cities, m_overwrite, m_quiet); }
+    int run() override {
+        return run_manifest_file(m_manifest, m_out, m_cities, m_overwrite, m_quiet);
+    }
 
 private:
     std::string m_manifest;
@@ -49,6 +53,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Command> make_run_command() { return std::make_unique<RunCommand>(); }
+std::unique_ptr<Command> make_run_command() {
+    return std::make_unique<RunCommand>();
+}
 
 } // namespace vigia::app

@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
     using namespace vigia;
     CLI::App app{"Vigía: comparable hot-spot and coverage analysis of urban crime, city by city",
                  "vigia"};
-    app.set_version_flag("--version", engine::vigia_version() + " (" + engine::library_versions() + ")");
+    app.set_version_flag("--version",
+                         engine::vigia_version() + " (" + engine::library_versions() + ")");
     bool debug = false;
     app.add_flag("--debug", debug, "Let unexpected errors propagate (for developers)");
     app.require_subcommand(1);
@@ -23,7 +24,8 @@ int main(int argc, char** argv) {
     commands.push_back(app::make_demo_command());
     commands.push_back(app::make_info_command());
     std::vector<CLI::App*> subs;
-    for (auto& c : commands) subs.push_back(c->setup(app));
+    for (auto& c : commands)
+        subs.push_back(c->setup(app));
 
     try {
         app.parse(argc, argv);

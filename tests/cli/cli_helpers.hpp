@@ -41,7 +41,9 @@ inline std::string toml_string(const std::string& s) {
     return out + "\"";
 }
 
-inline std::string toml_path(const fs::path& p) { return toml_string(p.string()); }
+inline std::string toml_path(const fs::path& p) {
+    return toml_string(p.string());
+}
 
 /// The [analysis] table of the small fixtures: 500 m square cells, so the 1 km square holds
 /// exactly four cells. `extra` is appended inside the table (e.g. a period).
@@ -84,7 +86,8 @@ inline std::vector<std::string> entries(const fs::path& dir) {
 
 inline std::string joined(const std::vector<std::string>& v) {
     std::string s;
-    for (const auto& e : v) s += (s.empty() ? "" : ", ") + e;
+    for (const auto& e : v)
+        s += (s.empty() ? "" : ", ") + e;
     return "[" + s + "]";
 }
 
@@ -160,7 +163,8 @@ inline std::map<std::string, double> by_name(GDALDataset& ds, const std::string&
         return out;
     }
     l->ResetReading();
-    for (auto& f : *l) out[f->GetFieldAsString(key_field.c_str())] += f->GetFieldAsDouble(value_field.c_str());
+    for (auto& f : *l)
+        out[f->GetFieldAsString(key_field.c_str())] += f->GetFieldAsDouble(value_field.c_str());
     return out;
 }
 
@@ -220,7 +224,8 @@ inline bool has(const std::vector<std::string>& names, const std::string& name) 
 inline int line_of(const std::string& text, const std::string& needle) {
     const auto pos = text.find(needle);
     if (pos == std::string::npos) return 0;
-    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(pos), '\n'));
+    return 1 +
+           static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(pos), '\n'));
 }
 
 } // namespace vigia::test::cli

@@ -43,7 +43,8 @@ Csv::Csv(const std::filesystem::path& path) : m_path{path} {
     std::string line;
     std::getline(in, line);
     const auto header = split(line);
-    for (std::size_t i = 0; i < header.size(); ++i) m_index[header[i]] = i;
+    for (std::size_t i = 0; i < header.size(); ++i)
+        m_index[header[i]] = i;
     while (std::getline(in, line))
         if (!line.empty()) m_rows.push_back(split(line));
 }
@@ -64,7 +65,8 @@ double Csv::number(std::size_t row, const std::string& column) const {
 
 std::vector<double> Csv::column(const std::string& column) const {
     std::vector<double> out;
-    for (std::size_t r = 0; r < rows(); ++r) out.push_back(number(r, column));
+    for (std::size_t r = 0; r < rows(); ++r)
+        out.push_back(number(r, column));
     return out;
 }
 

@@ -70,7 +70,8 @@ std::string slurp(const fs::path& p) {
 RunResult run_vigia(const std::vector<std::string>& args) {
     TempDir tmp;
     std::string cmd = quote(VIGIA_BIN);
-    for (const auto& a : args) cmd += " " + quote(a);
+    for (const auto& a : args)
+        cmd += " " + quote(a);
     cmd += " >" + quote((tmp / "out").string()) + " 2>" + quote((tmp / "err").string()) +
            " </dev/null";
     const int status = std::system(cmd.c_str());
@@ -81,13 +82,17 @@ RunResult run_vigia(const std::vector<std::string>& args) {
     return r;
 }
 
-fs::path fixture(const std::string& name) { return fs::path{VIGIA_TEST_DATA} / name; }
-fs::path repo_data(const std::string& name) { return fs::path{VIGIA_SOURCE_DIR} / "data" / name; }
+fs::path fixture(const std::string& name) {
+    return fs::path{VIGIA_TEST_DATA} / name;
+}
+fs::path repo_data(const std::string& name) {
+    return fs::path{VIGIA_SOURCE_DIR} / "data" / name;
+}
 
 GDALDatasetUniquePtr open_read(const fs::path& path) {
     io::register_gdal();
-    GDALDatasetUniquePtr ds{
-        GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)};
+    GDALDatasetUniquePtr ds{GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                              nullptr, nullptr, nullptr)};
     if (!ds) ADD_FAILURE() << "cannot open " << path;
     return ds;
 }
@@ -105,7 +110,8 @@ double sum_field(GDALDataset& ds, const std::string& layer, const std::string& f
     }
     double s = 0;
     l->ResetReading();
-    for (auto& f : *l) s += f->GetFieldAsDouble(i);
+    for (auto& f : *l)
+        s += f->GetFieldAsDouble(i);
     return s;
 }
 
@@ -117,13 +123,15 @@ std::map<std::string, std::string> run_info(GDALDataset& ds) {
         return out;
     }
     l->ResetReading();
-    for (auto& f : *l) out[f->GetFieldAsString("key")] = f->GetFieldAsString("value");
+    for (auto& f : *l)
+        out[f->GetFieldAsString("key")] = f->GetFieldAsString("value");
     return out;
 }
 
 std::vector<std::string> layer_names(GDALDataset& ds) {
     std::vector<std::string> out;
-    for (int i = 0; i < ds.GetLayerCount(); ++i) out.push_back(ds.GetLayer(i)->GetName());
+    for (int i = 0; i < ds.GetLayerCount(); ++i)
+        out.push_back(ds.GetLayer(i)->GetName());
     return out;
 }
 
@@ -135,7 +143,8 @@ std::vector<std::string> field_names(GDALDataset& ds, const std::string& layer) 
         return out;
     }
     OGRFeatureDefn* d = l->GetLayerDefn();
-    for (int i = 0; i < d->GetFieldCount(); ++i) out.push_back(d->GetFieldDefn(i)->GetNameRef());
+    for (int i = 0; i < d->GetFieldCount(); ++i)
+        out.push_back(d->GetFieldDefn(i)->GetNameRef());
     return out;
 }
 

@@ -26,7 +26,8 @@ Boundary square_boundary(double x0, double y0, double size) {
 
 double total_area(const Grid& g) {
     double s = 0;
-    for (double a : g.area_km2) s += a;
+    for (double a : g.area_km2)
+        s += a;
     return s;
 }
 
@@ -115,15 +116,17 @@ TEST(Grid, ShiftedBoundaryClipsCornerEdgeAndCentreCells) {
     ASSERT_EQ(g.size(), 9u);
     std::vector<double> areas = g.area_km2;
     std::sort(areas.begin(), areas.end());
-    for (int i = 0; i < 4; ++i) EXPECT_NEAR(areas[i], 0.0625, 1e-12);
-    for (int i = 4; i < 8; ++i) EXPECT_NEAR(areas[i], 0.125, 1e-12);
+    for (int i = 0; i < 4; ++i)
+        EXPECT_NEAR(areas[i], 0.0625, 1e-12);
+    for (int i = 4; i < 8; ++i)
+        EXPECT_NEAR(areas[i], 0.125, 1e-12);
     EXPECT_NEAR(areas[8], 0.25, 1e-12);
     EXPECT_NEAR(total_area(g), 1.0, 1e-12);
 }
 
 TEST(Grid, CellAreasSumToTheBoundaryAreaForHexagonsOverAnIrregularPolygon) {
-    const Boundary b = make_boundary(
-        {wkb("POLYGON((0 0,3000 200,4200 2500,2500 4100,800 3500,1500 1800,0 0))")});
+    const Boundary b =
+        make_boundary({wkb("POLYGON((0 0,3000 200,4200 2500,2500 4100,800 3500,1500 1800,0 0))")});
     const Grid g = build_grid({GridShape::hex, 200}, b);
     EXPECT_NEAR(total_area(g), b.area_m2 * 1e-6, 1e-9);
     std::size_t border = 0;
@@ -136,8 +139,8 @@ TEST(Grid, CellAreasSumToTheBoundaryAreaForHexagonsOverAnIrregularPolygon) {
 }
 
 TEST(Grid, CellsInAHoleAreDropped) {
-    const Boundary b = make_boundary(
-        {wkb("POLYGON((0 0,1000 0,1000 1000,0 1000,0 0),(250 250,750 250,750 750,250 750,250 250))")});
+    const Boundary b = make_boundary({wkb(
+        "POLYGON((0 0,1000 0,1000 1000,0 1000,0 0),(250 250,750 250,750 750,250 750,250 250))")});
     const Grid g = build_grid({GridShape::square, 250}, b);
     EXPECT_EQ(g.size(), 12u); // 16 cells less the 4 of the hole
     EXPECT_NEAR(total_area(g), 0.75, 1e-12);

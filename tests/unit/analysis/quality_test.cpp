@@ -28,7 +28,8 @@ TEST(Quality, PileThresholdIsTenOrATenthOfAPercent) {
 
 TEST(Quality, FindsAPileOnOneCoordinate) {
     std::vector<std::array<double, 2>> xy(12, {5.0, 6.0});
-    for (int i = 0; i < 30; ++i) xy.push_back({double(i), 100.0});
+    for (int i = 0; i < 30; ++i)
+        xy.push_back({double(i), 100.0});
     Incidents inc = make(xy);
     inc.time[3] = 99; // not a duplicate: other time
     const QualityReport q = check_quality(inc);

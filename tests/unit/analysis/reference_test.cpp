@@ -49,7 +49,8 @@ Case load(const std::string& nb, const std::string& local,
     if (rows.empty()) {
         c.x = loc.column("count");
     } else {
-        for (std::size_t r : rows) c.x.push_back(loc.number(r, "count"));
+        for (std::size_t r : rows)
+            c.x.push_back(loc.number(r, "count"));
     }
     auto lists = neighbour_lists(reference(nb), c.x.size());
     c.binary_self = from_lists(lists, true);
@@ -65,7 +66,8 @@ void check_local(const std::string& nb, const std::string& local,
     const auto gz = gi_star_z(c.x, c.binary_self);
     expect_column(gz, loc, "gistar_z", rows);
     std::vector<double> gp;
-    for (double z : gz) gp.push_back(two_sided_p(z));
+    for (double z : gz)
+        gp.push_back(two_sided_p(z));
     expect_column(gp, loc, "gistar_p", rows);
     const LocalMoran lm = local_moran(c.x, c.row);
     expect_column(lm.i, loc, "lisa_Ii", rows);
@@ -94,8 +96,7 @@ TEST(Reference, GiStarAndLocalMoranOnIrregularPolygonsMatchSpdep) {
 }
 
 TEST(Reference, ZeroVarianceGivesUndefinedValuesAsInSpdep) {
-    check_local("lattice10_nb_queen.csv", "edge_constant_local.csv",
-                "constant3");
+    check_local("lattice10_nb_queen.csv", "edge_constant_local.csv", "constant3");
     check_local("lattice10_nb_queen.csv", "edge_constant_local.csv", "allzero");
 }
 
@@ -106,14 +107,16 @@ TEST(Reference, AnIslandKeepsAFiniteGiStarAndAnUndefinedLocalMoranZ) {
 namespace {
 
 void check_global(const std::string& dataset, const std::string& weights_name,
-                  const std::vector<double>& x, const std::vector<std::vector<std::int32_t>>& lists) {
+                  const std::vector<double>& x,
+                  const std::vector<std::vector<std::int32_t>>& lists) {
     const Csv g{reference("global.csv")};
     const Weights binary = from_lists(lists, false);
     const Weights row = row_standardised(binary);
     for (std::size_t r : g.where("dataset", dataset)) {
         if (g.text(r, "weights") != weights_name || g.text(r, "assumption") != "randomisation")
             continue;
-        const std::string label = dataset + "/" + g.text(r, "statistic") + "/" + g.text(r, "weights_style");
+        const std::string label =
+            dataset + "/" + g.text(r, "statistic") + "/" + g.text(r, "weights_style");
         GlobalTest t;
         if (g.text(r, "statistic") == "moran_I") {
             t = moran_i(x, g.text(r, "weights_style") == "W" ? row : binary);
@@ -129,7 +132,9 @@ void check_global(const std::string& dataset, const std::string& weights_name,
     }
 }
 
-std::vector<double> counts_of(const std::string& cells) { return Csv{reference(cells)}.column("count"); }
+std::vector<double> counts_of(const std::string& cells) {
+    return Csv{reference(cells)}.column("count");
+}
 
 } // namespace
 
@@ -138,7 +143,8 @@ TEST(Reference, GlobalMoranAndGeneralGMatchSpdep) {
     for (const char* nb : {"queen", "knn4", "dband210"})
         check_global("lattice10", nb, lat,
                      neighbour_lists(reference(std::string{"lattice10_nb_"} + nb + ".csv"), 100));
-    check_global("hex7", "hex6", counts_of("hex7_cells.csv"), neighbour_lists(reference("hex7_nb.csv"), 49));
+    check_global("hex7", "hex6", counts_of("hex7_cells.csv"),
+                 neighbour_lists(reference("hex7_nb.csv"), 49));
     check_global("poly25", "queen", counts_of("poly25_cells.csv"),
                  neighbour_lists(reference("poly25_nb_queen.csv"), 25));
     const Csv island{reference("edge_island_local.csv")};
@@ -158,22 +164,25 @@ TEST(Reference, ClarkEvansMatchesSpatstat) {
     expect_close(r.z, ce.number(row, "z"), "z");
     expect_close(r.p, ce.number(row, "p_two_sided"), "p");
     const auto nnd = nearest_neighbour_distances(pts.column("x"), pts.column("y"));
-    for (std::size_t i = 0; i < nnd.size(); ++i) expect_close(nnd[i], pts.number(i, "nnd"), "nnd");
+    for (std::size_t i = 0; i < nnd.size(); ++i)
+        expect_close(nnd[i], pts.number(i, "nnd"), "nnd");
 }
 
 TEST(Reference, WeightBuildersReproduceSpdepNeighbourLists) {
     const Csv lat{reference("lattice10_cells.csv")};
     const auto x = lat.column("x"), y = lat.column("y");
-    auto same = [](const Weights& w, std::vector<std::vector<std::int32_t>> want, const char* what) {
+    auto same = [](const Weights& w, std::vector<std::vector<std::int32_t>> want,
+                   const char* what) {
         const Weights ref = from_lists(std::move(want), false);
         EXPECT_EQ(w.start, ref.start) << what;
         EXPECT_EQ(w.index, ref.index) << what;
     };
-    same(distance_band(x, y, 210, false), neighbour_lists(reference("lattice10_nb_dband210.csv"), 100),
-         "dband210");
+    same(distance_band(x, y, 210, false),
+         neighbour_lists(reference("lattice10_nb_dband210.csv"), 100), "dband210");
     same(distance_band(x, y, 150, false), neighbour_lists(reference("lattice10_nb_queen.csv"), 100),
          "queen as a 150 m band");
-    same(k_nearest(x, y, 4, false), neighbour_lists(reference("lattice10_nb_knn4.csv"), 100), "knn4");
+    same(k_nearest(x, y, 4, false), neighbour_lists(reference("lattice10_nb_knn4.csv"), 100),
+         "knn4");
     const Csv hex{reference("hex7_cells.csv")};
     same(distance_band(hex.column("x"), hex.column("y"), 101, false),
          neighbour_lists(reference("hex7_nb.csv"), 49), "hex6");

@@ -11,7 +11,9 @@ using vigia::test::TempDir;
 
 namespace {
 
-std::unique_ptr<OGRSpatialReference> utm14() { return io::make_srs("EPSG:32614", "test"); }
+std::unique_ptr<OGRSpatialReference> utm14() {
+    return io::make_srs("EPSG:32614", "test");
+}
 
 io::IncidentSourceSpec csv_spec(const std::filesystem::path& p) {
     io::IncidentSourceSpec s;
@@ -53,7 +55,8 @@ TEST(IncidentReader, EveryRejectedRowIsCountedWithItsReason) {
                                     "-99.13,19.43,,robo\n"
                                     "-99.13,19.43,ayer,robo\n"
                                     "-99.13,19.43,01/02/2015,robo\n");
-    io::Period period{io::to_seconds({2014, 1, 1, 0, 0, 0}), io::to_seconds({2014, 12, 31, 23, 59, 59})};
+    io::Period period{io::to_seconds({2014, 1, 1, 0, 0, 0}),
+                      io::to_seconds({2014, 12, 31, 23, 59, 59})};
     const auto r = io::read_incidents(csv_spec(p), *utm14(), period);
     using analysis::RejectReason;
     EXPECT_EQ(r.incidents.size(), 1u);
@@ -70,7 +73,8 @@ TEST(IncidentReader, EveryRejectedRowIsCountedWithItsReason) {
 
 TEST(IncidentReader, NonNumericCoordinateNamesFieldValueAndRow) {
     TempDir d;
-    const auto p = d.write("a.csv", "lon,lat,fecha,delito\n-99.13,19.43,01/02/2014,a\n-99.1,abc,01/02/2014,b\n");
+    const auto p = d.write(
+        "a.csv", "lon,lat,fecha,delito\n-99.13,19.43,01/02/2014,a\n-99.1,abc,01/02/2014,b\n");
     try {
         io::read_incidents(csv_spec(p), *utm14(), std::nullopt);
         FAIL() << "expected an error";
@@ -115,9 +119,8 @@ TEST(IncidentReader, WhereFilterCountsTheFilteredRecords) {
 
 TEST(IncidentReader, GeoJsonMultipointsAreSplitAndLinesRejected) {
     TempDir d;
-    const auto p = d.write(
-        "a.geojson",
-        R"({"type":"FeatureCollection","features":[
+    const auto p = d.write("a.geojson",
+                           R"({"type":"FeatureCollection","features":[
  {"type":"Feature","properties":{"t":"2014-01-01"},"geometry":{"type":"Point","coordinates":[-99.13,19.43]}},
  {"type":"Feature","properties":{"t":"2014-01-02"},"geometry":{"type":"MultiPoint","coordinates":[[-99.13,19.43],[-99.12,19.42]]}},
  {"type":"Feature","properties":{"t":"2014-01-03"},"geometry":{"type":"LineString","coordinates":[[-99.13,19.43],[-99.12,19.42]]}},

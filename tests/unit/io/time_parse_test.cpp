@@ -49,9 +49,9 @@ TEST(TimeParse, DayFirstAsInLatinAmerica) {
 TEST(TimeParse, RejectsImpossibleOrForeignText) {
     EXPECT_FALSE(parse_time(""));
     EXPECT_FALSE(parse_time("ayer"));
-    EXPECT_FALSE(parse_time("31/02/2014"));        // no 31 February
-    EXPECT_FALSE(parse_time("29/02/2015"));        // not a leap year
-    EXPECT_FALSE(parse_time("12/31/2014"));        // month-first is not accepted
+    EXPECT_FALSE(parse_time("31/02/2014")); // no 31 February
+    EXPECT_FALSE(parse_time("29/02/2015")); // not a leap year
+    EXPECT_FALSE(parse_time("12/31/2014")); // month-first is not accepted
     EXPECT_FALSE(parse_time("2014-13-01"));
     EXPECT_FALSE(parse_time("2014-01-01T25:00"));
     EXPECT_FALSE(parse_time("2014-01-01 garbage"));

@@ -1,0 +1,192 @@
+// `vigia demo`: the bundled alliance (Zapopan points, Mexico City quadrant counts), run once
+// per test program and read back with GDAL.
+
+#include "tests/cli/cli_helpers.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+namespace vigia::test::cli {
+namespace {
+
+class Demo : public ::testing::Test {
+protected:
+    // The demo takes a couple of seconds: run it once for the whole suite.
+    static void SetUpTestSuite() {
+        s_dir = std::make_unique<TempDir>();
+        s_run = std::make_unique<RunResult>(
+            run_vigia({"demo", "--quiet", "-o", (s_dir->path() / "demo").string()}));
+    }
+    static void TearDownTestSuite() {
+        s_run.reset();
+        s_dir.reset();
+    }
+    void SetUp() override {
+        ASSERT_EQ(s_run->exit_code, 0) << "stdout:\n" << s_run->out << "\nstderr:\n" << s_run->err;
+    }
+
+    static fs::path out_dir() { return s_dir->path() / "demo"; }
+    static fs::path zapopan() { return out_dir() / "zapopan.gpkg"; }
+    static fs::path cdmx() { return out_dir() / "cdmx.gpkg"; }
+
+    static inline std::unique_ptr<TempDir> s_dir;
+    static inline std::unique_ptr<RunResult> s_run;
+};
+
+/// Asserts that `fields` holds each of `required`.
+void expect_fields(GDALDataset& ds, const std::string& layer,
+                   const std::vector<std::string>& required) {
+    const auto fields = field_names(ds, layer);
+    for (const auto& f : required)
+        EXPECT_TRUE(has(fields, f))
+            << layer << " has no field " << f << "; fields: " << joined(fields);
+}
+
+TEST_F(Demo, WritesOneGeoPackagePerCityAndNothingElse) {
+    EXPECT_EQ(entries(out_dir()), (std::vector<std::string>{"cdmx.gpkg", "zapopan.gpkg"}));
+    EXPECT_TRUE(Contains(s_run->out, "Demo outputs are in"));
+    EXPECT_TRUE(Contains(s_run->out, "Zapopan (zapopan)"));
+    EXPECT_TRUE(Contains(s_run->out, "(cdmx)"));
+}
+
+TEST_F(Demo, GivesEachCityTheDocumentedLayersAndFields) {
+    for (const auto& [path, points] : {std::pair{zapopan(), true}, std::pair{cdmx(), false}}) {
+        SCOPED_TRACE(path.string());
+        auto ds = open_read(path);
+        ASSERT_TRUE(ds);
+        const auto layers = layer_names(*ds);
+        for (const char* l : {"grid", "units", "boundary", "run_info", "rejected"})
+            EXPECT_TRUE(has(layers, l)) << "no layer " << l << " in " << joined(layers);
+        EXPECT_EQ(has(layers, "incidents"), points) << joined(layers);
+        EXPECT_EQ(has(layers, "unit_counts"), !points) << joined(layers);
+
+        expect_fields(*ds, "grid", {"cell_id", "count", "area_km2", "density_km2"});
+        expect_fields(*ds, "units", {"unit_id", "name", "count", "area_km2", "density_km2"});
+        if (points) expect_fields(*ds, "incidents", {"cell_id", "time", "category", "source_row"});
+    }
+}
+
+TEST_F(Demo, ProjectsEachCityToTheUtmZoneOfItsBoundary) {
+    for (const auto& [path, epsg] :
+         {std::pair{zapopan(), "EPSG:32613"}, std::pair{cdmx(), "EPSG:32614"}}) {
+        SCOPED_TRACE(path.string());
+        auto ds = open_read(path);
+        ASSERT_TRUE(ds);
+        EXPECT_EQ(run_info(*ds)["crs"], epsg);
+        EXPECT_EQ(run_info(*ds)["crs_requested"], "auto");
+        for (const char* layer : {"grid", "units", "boundary"})
+            EXPECT_EQ(epsg_of(*ds, layer), epsg) << layer;
+    }
+}
+
+TEST_F(Demo, AccountsForEveryZapopanRecordExactlyOnce) {
+    auto ds = open_read(zapopan());
+    ASSERT_TRUE(ds);
+    const auto info = run_info(*ds);
+    EXPECT_EQ(info_number(info, "records"), 4906);
+    EXPECT_EQ(info_number(info, "rejected_zero_coordinates"), 20);
+    const double accepted = info_number(info, "accepted");
+    EXPECT_GT(accepted, 4800);
+    EXPECT_EQ(sum_field(*ds, "grid", "count"), accepted);
+    EXPECT_EQ(sum_field(*ds, "units", "count"), accepted); // one sub-unit: the municipality
+    EXPECT_EQ(feature_count(*ds, "incidents"), static_cast<long long>(accepted));
+    EXPECT_EQ(accepted + rejected_total(info), 4906);
+    // Every rejected point has its row in the rejected table.
+    EXPECT_EQ(feature_count(*ds, "rejected"), static_cast<long long>(rejected_total(info)));
+}
+
+TEST_F(Demo, CountsEveryMexicoCityIncident) {
+    auto ds = open_read(cdmx());
+    ASSERT_TRUE(ds);
+    const auto info = run_info(*ds);
+    EXPECT_EQ(info_number(info, "records"), 125729);
+    EXPECT_NEAR(info_number(info, "accepted"), 125729, 1e-3);
+    EXPECT_EQ(rejected_total(info), 0);
+    EXPECT_EQ(sum_field(*ds, "units", "count"), 125729);
+    EXPECT_EQ(sum_field(*ds, "unit_counts", "count"), 125729);
+    // Grid counts are areal-weighted estimates: equal in total up to rounding.
+    EXPECT_NEAR(sum_field(*ds, "grid", "count"), info_number(info, "accepted"), 1e-3);
+}
+
+TEST_F(Demo, IndexesTheGridAndUnitsLayersSpatially) {
+    for (const auto& path : {zapopan(), cdmx()}) {
+        for (const std::string layer : {"grid", "units"}) {
+            SCOPED_TRACE(path.string() + " " + layer);
+            auto ds = open_read(path);
+            ASSERT_TRUE(ds);
+            OGRLayer* l = ds->GetLayerByName(layer.c_str());
+            ASSERT_TRUE(l);
+            // A GeoPackage spatial index is an SQLite R*Tree named rtree_<table>_<geometry>,
+            // registered in gpkg_extensions, with one entry per feature.
+            const std::string rtree = "rtree_" + layer + "_" + l->GetGeometryColumn();
+            OGRLayer* found = ds->ExecuteSQL(
+                ("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '" + rtree + "'")
+                    .c_str(),
+                nullptr, nullptr);
+            ASSERT_TRUE(found);
+            EXPECT_EQ(found->GetFeatureCount(TRUE), 1) << "no table " << rtree;
+            ds->ReleaseResultSet(found);
+
+            OGRLayer* ext = ds->ExecuteSQL(
+                ("SELECT COUNT(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index' "
+                 "AND lower(table_name) = '" +
+                 layer + "'")
+                    .c_str(),
+                nullptr, nullptr);
+            ASSERT_TRUE(ext);
+            {
+                OGRFeatureUniquePtr f{ext->GetNextFeature()};
+                ASSERT_TRUE(f);
+                EXPECT_EQ(f->GetFieldAsInteger64(0), 1) << "not registered in gpkg_extensions";
+            }
+            ds->ReleaseResultSet(ext);
+
+            OGRLayer* n =
+                ds->ExecuteSQL(("SELECT COUNT(*) FROM " + rtree).c_str(), nullptr, nullptr);
+            ASSERT_TRUE(n);
+            {
+                OGRFeatureUniquePtr f{n->GetNextFeature()};
+                ASSERT_TRUE(f);
+                EXPECT_EQ(f->GetFieldAsInteger64(0), l->GetFeatureCount(TRUE));
+                EXPECT_GT(f->GetFieldAsInteger64(0), 0);
+            }
+            ds->ReleaseResultSet(n);
+        }
+    }
+}
+
+TEST_F(Demo, RefusesToReplaceOutputsWithoutOverwriteAndReplacesThemWithIt) {
+    // A copy of the suite's outputs, so that the other tests keep theirs.
+    TempDir tmp;
+    const fs::path dir = tmp / "demo";
+    fs::create_directories(dir);
+    for (const char* name : {"zapopan.gpkg", "cdmx.gpkg"})
+        fs::copy_file(out_dir() / name, dir / name);
+    const std::string zapopan_before = slurp(dir / "zapopan.gpkg");
+    const std::string cdmx_before = slurp(dir / "cdmx.gpkg");
+    const auto zapopan_time = fs::last_write_time(dir / "zapopan.gpkg");
+    const auto cdmx_time = fs::last_write_time(dir / "cdmx.gpkg");
+
+    const RunResult again = run_vigia({"demo", "--quiet", "-o", dir.string()});
+    EXPECT_EQ(again.exit_code, 1) << again.err;
+    EXPECT_TRUE(Contains(again.err, "--overwrite"));
+    EXPECT_TRUE(Contains(again.err, (dir / "zapopan.gpkg").string()));
+    EXPECT_EQ(entries(dir), (std::vector<std::string>{"cdmx.gpkg", "zapopan.gpkg"}));
+    EXPECT_EQ(fs::last_write_time(dir / "zapopan.gpkg"), zapopan_time);
+    EXPECT_EQ(fs::last_write_time(dir / "cdmx.gpkg"), cdmx_time);
+    EXPECT_TRUE(slurp(dir / "zapopan.gpkg") == zapopan_before) << "zapopan.gpkg changed";
+    EXPECT_TRUE(slurp(dir / "cdmx.gpkg") == cdmx_before) << "cdmx.gpkg changed";
+
+    const RunResult forced = run_vigia({"demo", "--quiet", "--overwrite", "-o", dir.string()});
+    ASSERT_EQ(forced.exit_code, 0) << forced.err;
+    EXPECT_EQ(entries(dir), (std::vector<std::string>{"cdmx.gpkg", "zapopan.gpkg"}));
+    EXPECT_NE(fs::last_write_time(dir / "zapopan.gpkg"), zapopan_time) << "not replaced";
+    EXPECT_NE(fs::last_write_time(dir / "cdmx.gpkg"), cdmx_time) << "not replaced";
+    auto ds = open_read(dir / "zapopan.gpkg");
+    ASSERT_TRUE(ds);
+    EXPECT_EQ(info_number(run_info(*ds), "records"), 4906);
+}
+
+} // namespace
+} // namespace vigia::test::cli
