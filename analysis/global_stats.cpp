@@ -56,8 +56,25 @@ Constants constants(const Weights& w) {
 
 } // namespace
 
-GlobalTest moran_i(const std::vector<double>& x, const Weights& w) {
+GlobalTest moran_from_sums(std::size_t n_with, std::size_t full, double s0, double s1, double s2,
+                           double m2, double m4, double cross) {
     GlobalTest t;
+    const double n = static_cast<double>(n_with);
+    t.n = n_with;
+    t.value = (n / s0) * cross / m2;
+    t.expectation = -1.0 / (n - 1.0);
+    const double k = static_cast<double>(full) * m4 / (m2 * m2);
+    const double s0sq = s0 * s0;
+    t.variance = (n * ((n * n - 3 * n + 3) * s1 - n * s2 + 3 * s0sq) -
+                  k * ((n * n - n) * s1 - 2 * n * s2 + 6 * s0sq)) /
+                     ((n - 1) * (n - 2) * (n - 3) * s0sq) -
+                 t.expectation * t.expectation;
+    t.z = t.variance > 0 && m2 > 0 ? (t.value - t.expectation) / std::sqrt(t.variance) : kNaN;
+    t.p = two_sided_p(t.z);
+    return t;
+}
+
+GlobalTest moran_i(const std::vector<double>& x, const Weights& w) {
     const Constants c = constants(w);
     const std::size_t full = x.size();
     const double mean = std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(full);
@@ -73,19 +90,7 @@ GlobalTest moran_i(const std::vector<double>& x, const Weights& w) {
         for (auto k = w.start[i]; k < w.start[i + 1]; ++k)
             if (static_cast<std::size_t>(w.index[k]) != i)
                 cross += w.weight[k] * z[i] * z[w.index[k]];
-    const double n = static_cast<double>(c.n);
-    t.n = c.n;
-    t.value = (n / c.s0) * cross / m2;
-    t.expectation = -1.0 / (n - 1.0);
-    const double k = static_cast<double>(full) * m4 / (m2 * m2);
-    const double s0sq = c.s0 * c.s0;
-    t.variance = (n * ((n * n - 3 * n + 3) * c.s1 - n * c.s2 + 3 * s0sq) -
-                  k * ((n * n - n) * c.s1 - 2 * n * c.s2 + 6 * s0sq)) /
-                     ((n - 1) * (n - 2) * (n - 3) * s0sq) -
-                 t.expectation * t.expectation;
-    t.z = t.variance > 0 && m2 > 0 ? (t.value - t.expectation) / std::sqrt(t.variance) : kNaN;
-    t.p = two_sided_p(t.z);
-    return t;
+    return moran_from_sums(c.n, full, c.s0, c.s1, c.s2, m2, m4, cross);
 }
 
 GlobalTest general_g(const std::vector<double>& x, const Weights& w) {

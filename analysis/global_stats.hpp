@@ -20,6 +20,12 @@ struct GlobalTest {
 /// Moran's I under randomisation (Cliff & Ord 1981; spdep moran.test).
 GlobalTest moran_i(const std::vector<double>& x, const Weights& w);
 
+/// Moran's I from its sums, for callers that never store the weights (incremental spatial
+/// autocorrelation): n features with neighbours out of `full`, weight constants S0, S1, S2,
+/// Σz², Σz⁴ over all features and the cross product Σ_ij w_ij z_i z_j.
+GlobalTest moran_from_sums(std::size_t n, std::size_t full, double s0, double s1, double s2,
+                           double m2, double m4, double cross);
+
 /// General G (Getis & Ord 1992; spdep globalG.test with B1correct): binary weights without
 /// self, x ≥ 0.
 GlobalTest general_g(const std::vector<double>& x, const Weights& w);

@@ -117,12 +117,12 @@ Weights distance_band(const std::vector<double>& x, const std::vector<double>& y
 }
 
 namespace {
-/// The k nearest others of point i, ordered by (distance, index).
+/// The k nearest others of point i, ordered by (distance, index): the lower index wins a
+/// tie at the k-th distance, as in spdep's knearneigh.
 std::vector<std::pair<double, std::int32_t>> nearest(const PointTree& tree,
                                                      const std::vector<double>& x,
                                                      const std::vector<double>& y, std::size_t i,
                                                      std::size_t k) {
-    // Ask for more than k to see every tie at the k-th distance, then order exactly.
     std::size_t want = k + 1;
     for (;;) {
         std::vector<std::pair<double, std::int32_t>> found;
@@ -132,19 +132,17 @@ std::vector<std::pair<double, std::int32_t>> nearest(const PointTree& tree,
             found.emplace_back(std::hypot(it->first.x() - x[i], it->first.y() - y[i]), it->second);
         }
         std::sort(found.begin(), found.end());
+        // More points at the k-th distance may lie beyond what was fetched when the farthest
+        // fetched point is itself at that distance: fetch more, unless all were fetched.
         const bool all = want >= x.size();
-        if (all || found.size() > k) {
-            if (!all && found.size() > k && found[k].first == found[k - 1].first &&
-                want < x.size()) {
-                want *= 2; // ties at the k-th distance may continue beyond what we fetched
-                continue;
-            }
+        if (all || (found.size() > k && found.back().first > found[k - 1].first)) {
             if (found.size() > k) found.resize(k);
             return found;
         }
         want *= 2;
     }
 }
+
 } // namespace
 
 Weights k_nearest(const std::vector<double>& x, const std::vector<double>& y, std::size_t k,
@@ -208,6 +206,23 @@ Weights queen_contiguity(const Polygons& polygons, double snap, bool include_sel
     w.description =
         fmt::format("queen contiguity (snap {} m){} (binary)", snap, include_self ? " + self" : "");
     return w;
+}
+
+Weights without_self(const Weights& w) {
+    Weights r;
+    r.self = false;
+    r.description = w.description;
+    const auto plus = r.description.find(" + self");
+    if (plus != std::string::npos) r.description.erase(plus, 7);
+    for (std::size_t i = 0; i < w.size(); ++i) {
+        for (auto k = w.start[i]; k < w.start[i + 1]; ++k)
+            if (w.index[k] != static_cast<std::int32_t>(i)) {
+                r.index.push_back(w.index[k]);
+                r.weight.push_back(w.weight[k]);
+            }
+        r.start.push_back(static_cast<std::int64_t>(r.index.size()));
+    }
+    return r;
 }
 
 Weights row_standardised(const Weights& w) {

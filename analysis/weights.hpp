@@ -53,6 +53,9 @@ Weights k_nearest(const std::vector<double>& x, const std::vector<double>& y, st
 /// spdep::poly2nb's snap). Binary.
 Weights queen_contiguity(const Polygons& polygons, double snap, bool include_self);
 
+/// The same neighbours without each feature itself.
+Weights without_self(const Weights& w);
+
 /// Each row's weights divided by the row sum (rows of islands stay empty).
 Weights row_standardised(const Weights& w);
 

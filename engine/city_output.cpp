@@ -3,11 +3,14 @@
 #include "engine/pipeline.hpp"
 #include "engine/provenance.hpp"
 #include "io/gpkg_writer.hpp"
+#include "io/raster.hpp"
 #include "io/time_parse.hpp"
 
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
+#include <unistd.h>
 
 namespace vigia::engine {
 
@@ -26,6 +29,35 @@ std::vector<std::int64_t> sequence(std::size_t n) {
 std::string number(double v) {
     return fmt::format("{}", v);
 }
+
+/// The hot-spot fields every grid cell and sub-unit carries.
+void add_local_columns(LayerData& d, const LocalResults& r) {
+    std::vector<std::int64_t> cls(r.gi_class.begin(), r.gi_class.end());
+    std::vector<std::string> cluster;
+    for (auto c : r.lisa_cluster)
+        cluster.emplace_back(analysis::to_string(c));
+    d.columns.push_back({"gi_z", r.gi_z});
+    d.columns.push_back({"gi_p", r.gi_p});
+    d.columns.push_back({"gi_p_sim", r.gi_p_sim});
+    d.columns.push_back({"gi_class", std::move(cls)});
+    d.columns.push_back({"lisa_i", r.lisa_i});
+    d.columns.push_back({"lisa_z", r.lisa_z});
+    d.columns.push_back({"lisa_p_sim", r.lisa_p_sim});
+    d.columns.push_back({"lisa_cluster", std::move(cluster)});
+}
+
+/// A temporary file beside the target, removed unless released.
+struct TempFile {
+    std::filesystem::path path;
+    bool keep = false;
+    TempFile() = default;
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    ~TempFile() {
+        std::error_code ec;
+        if (!keep && !path.empty()) std::filesystem::remove(path, ec);
+    }
+};
 
 /// The run_info table: every parameter, input, version, count and timing, as text.
 std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
@@ -101,6 +133,35 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
         add("duplicates", std::to_string(o.quality->duplicates));
     }
     if (o.assignment) add("incidents_without_unit", std::to_string(o.assignment->without_unit));
+    add("years_covered", number(o.years));
+    if (o.hotspots) {
+        const HotspotResults& h = *o.hotspots;
+        add("gi_weights_grid", h.grid.weights);
+        add("gi_weights_units", h.units.weights);
+        add("lisa_weights", "the same neighbours without self, row-standardised");
+        add("neighbourhood_m",
+            a.neighbourhood_m > 0 ? number(a.neighbourhood_m) : "first ring (default)");
+        add("permutations", std::to_string(a.permutations));
+        add("seed", std::to_string(a.seed));
+        add("fdr", a.fdr ? "Benjamini-Hochberg at 0.10, 0.05, 0.01 (ArcGIS)" : "none");
+        add("gi_class_p", "analytic (normal) p");
+        add("lisa_cluster_p", a.permutations > 0 ? "permutation p <= 0.05" : "analytic p <= 0.05");
+        add("islands_grid", std::to_string(h.grid.islands));
+        add("islands_units", std::to_string(h.units.islands));
+        add("data_scale_m", number(h.scale.chosen_m));
+        add("data_scale_rule", h.scale.rule);
+        std::string isa;
+        for (std::size_t k = 0; k < h.scale.distances.size(); ++k)
+            isa += fmt::format("{}{:.0f} m: z {:.3f}", k ? "; " : "", h.scale.distances[k],
+                               h.scale.z[k]);
+        add("data_scale_bands", isa);
+        add("kde_kernel", to_string(a.kde.kernel));
+        add("kde_bandwidth_requested", a.kde.bandwidth_m > 0 ? number(a.kde.bandwidth_m) : "auto");
+        add("kde_bandwidth_m", number(h.kde_bandwidth_m));
+        add("kde_bandwidth_auto_m", number(h.kde_bandwidth_auto_m));
+        add("kde_pixel_m", number(a.kde.pixel_m));
+        if (h.kde) add("kde_raster", o.city->slug + "_kde.tif");
+    }
     for (std::size_t i = 0; i < o.warnings.size(); ++i)
         add(fmt::format("warning_{}", i + 1), o.warnings[i]);
     for (const auto& [k, v] : o.timings)
@@ -116,10 +177,10 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
     const auto t0 = std::chrono::steady_clock::now();
     io::GpkgWriter w{path, overwrite};
     const OGRSpatialReference* srs = o.target.get();
-    const std::size_t steps = 6;
+    const std::size_t steps = o.hotspots ? 7 : 6;
     std::size_t step = 0;
     auto tick = [&] {
-        if (progress) progress(static_cast<double>(++step) / steps);
+        if (progress) progress(static_cast<double>(++step) / static_cast<double>(steps));
     };
 
     {
@@ -135,6 +196,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         d.columns.push_back({"count", o.cell_counts});
         d.columns.push_back({"area_km2", o.grid.area_km2});
         d.columns.push_back({"density_km2", analysis::density(o.cell_counts, o.grid.area_km2)});
+        if (o.hotspots) add_local_columns(d, o.hotspots->grid);
         w.write(d);
         tick();
     }
@@ -150,6 +212,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         d.columns.push_back({"count", o.unit_counts});
         d.columns.push_back({"area_km2", o.unit_area_km2});
         d.columns.push_back({"density_km2", analysis::density(o.unit_counts, o.unit_area_km2)});
+        if (o.hotspots) add_local_columns(d, o.hotspots->units);
         w.write(d);
         tick();
     }
@@ -212,6 +275,82 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         rejects = &o.counts->rejects;
     }
     tick();
+    TempFile tif;
+    if (o.hotspots) {
+        const HotspotResults& h = *o.hotspots;
+        {
+            LayerData d;
+            d.name = "hotspots";
+            d.description = "Contiguous hot-spot areas: cells with Gi* class >= 2, dissolved";
+            d.srs = srs;
+            d.geometry_type = wkbMultiPolygon;
+            std::vector<analysis::Wkb> geom;
+            std::vector<std::int64_t> id, cells;
+            std::vector<double> count, area, share, peak;
+            for (std::size_t i = 0; i < h.areas.size(); ++i) {
+                geom.push_back(h.areas[i].geometry);
+                id.push_back(static_cast<std::int64_t>(i) + 1);
+                cells.push_back(static_cast<std::int64_t>(h.areas[i].cells.size()));
+                count.push_back(h.areas[i].count);
+                area.push_back(h.areas[i].area_km2);
+                share.push_back(h.areas[i].share);
+                peak.push_back(h.areas[i].peak_z);
+            }
+            d.wkb = &geom;
+            d.columns.push_back({"hotspot_id", std::move(id)});
+            d.columns.push_back({"cells", std::move(cells)});
+            d.columns.push_back({"count", std::move(count)});
+            d.columns.push_back({"area_km2", std::move(area)});
+            d.columns.push_back({"share", std::move(share)});
+            d.columns.push_back({"peak_z", std::move(peak)});
+            w.write(d);
+        }
+        if (h.kde) {
+            LayerData d;
+            d.name = "kde_areas";
+            d.description = "Smallest areas holding 50, 75 and 90% of the kernel density volume";
+            d.srs = srs;
+            d.geometry_type = wkbMultiPolygon;
+            std::vector<analysis::Wkb> geom;
+            std::vector<std::int64_t> level;
+            std::vector<double> threshold, area;
+            for (const auto& a : h.kde_areas) {
+                geom.push_back(a.geometry);
+                level.push_back(static_cast<std::int64_t>(std::lround(a.share * 100)));
+                threshold.push_back(a.threshold);
+                area.push_back(a.area_km2);
+            }
+            d.wkb = &geom;
+            d.columns.push_back({"level_pct", std::move(level)});
+            d.columns.push_back({"threshold_km2", std::move(threshold)});
+            d.columns.push_back({"area_km2", std::move(area)});
+            w.write(d);
+            // The raster beside the GeoPackage, renamed into place together with it.
+            tif.path = path.parent_path() / fmt::format(".{}_kde.partial-{}.tif", o.city->slug,
+                                                        static_cast<long>(getpid()));
+            std::vector<io::Band> bands{{"incidents per km2", 1.0}};
+            if (o.years > 0) bands.push_back({"incidents per km2 per year", 1.0 / o.years});
+            io::write_geotiff(tif.path, *h.kde, *srs, bands);
+        }
+        {
+            LayerData d;
+            d.name = "city_stats";
+            d.description = "Global statistics of the city (one row per metric)";
+            std::vector<std::string> metric, unit, desc;
+            std::vector<double> value;
+            for (const auto& st : h.stats) {
+                metric.push_back(st.metric);
+                value.push_back(st.value);
+                unit.push_back(st.unit);
+                desc.push_back(st.description);
+            }
+            d.columns.push_back({"metric", std::move(metric)});
+            d.columns.push_back({"value", std::move(value)});
+            d.columns.push_back({"unit", std::move(unit)});
+            d.columns.push_back({"description", std::move(desc)});
+            w.write(d);
+        }
+    }
     {
         LayerData d;
         d.name = "rejected";
@@ -246,6 +385,16 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         tick();
     }
     w.finish();
+    if (!tif.path.empty()) {
+        const auto final_tif = path.parent_path() / (o.city->slug + "_kde.tif");
+        io::check_can_write(final_tif, overwrite);
+        std::error_code ec;
+        std::filesystem::rename(tif.path, final_tif, ec);
+        if (ec)
+            throw IoError{
+                fmt::format("{}: cannot rename into place: {}", final_tif.string(), ec.message())};
+        tif.keep = true;
+    }
 }
 
 } // namespace vigia::engine

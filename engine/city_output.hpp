@@ -6,6 +6,7 @@
 #include "analysis/grid.hpp"
 #include "analysis/quality.hpp"
 #include "analysis/repair.hpp"
+#include "engine/hotspot_stage.hpp"
 #include "engine/manifest.hpp"
 #include "io/counts_reader.hpp"
 #include "io/incident_reader.hpp"
@@ -35,12 +36,15 @@ struct CityOutput {
     std::optional<analysis::Assignment> assignment;
     std::optional<io::CountsRead> counts; ///< counts-per-area input
     std::optional<analysis::QualityReport> quality;
+    std::optional<HotspotResults> hotspots;
+    double years = 0; ///< length of the period covered, 0 when unknown
     std::vector<std::pair<std::string, double>> timings; ///< stage → seconds
     std::vector<std::string> warnings;
 };
 
-/// Writes grid, units, boundary, incidents (or unit_counts), rejected and run_info to a
-/// temporary GeoPackage and renames it to `path`.
+/// Writes grid, units, boundary, incidents (or unit_counts), hotspots, kde_areas,
+/// city_stats, rejected and run_info to a temporary GeoPackage and renames it to `path`;
+/// the kernel density raster goes beside it as <slug>_kde.tif.
 void write_city(CityOutput& out, const std::filesystem::path& path, bool overwrite,
                 const io::ProgressFn& progress);
 

@@ -42,6 +42,20 @@ public:
         return std::string{*n->value<std::string>()};
     }
 
+    std::optional<bool> boolean(const std::string& key) {
+        const toml::node* n = get(key);
+        if (!n) return std::nullopt;
+        if (!n->is_boolean()) fail(n, fmt::format("'{}' must be true or false", key));
+        return *n->value<bool>();
+    }
+
+    std::optional<std::int64_t> integer(const std::string& key) {
+        const toml::node* n = get(key);
+        if (!n) return std::nullopt;
+        if (!n->is_integer()) fail(n, fmt::format("'{}' must be a whole number", key));
+        return *n->value<std::int64_t>();
+    }
+
     std::optional<double> number(const std::string& key) {
         const toml::node* n = get(key);
         if (!n) return std::nullopt;
@@ -131,7 +145,53 @@ AnalysisParams read_analysis(const toml::table& t, const fs::path& manifest) {
         a.period_text = fmt::format("{}/{}", io::format_iso(start).substr(0, 10),
                                     io::format_iso(end).substr(0, 10));
     }
-    r.finish({"grid", "cell_size_m", "crs", "period"});
+    if (auto d = r.number("neighbourhood_m")) {
+        if (!(*d > 0)) r.fail(r.get("neighbourhood_m"), "neighbourhood_m must be greater than 0");
+        a.neighbourhood_m = *d;
+    }
+    if (auto p = r.integer("permutations")) {
+        if (*p < 0 || *p > 99999)
+            r.fail(r.get("permutations"), "permutations must be between 0 and 99999");
+        a.permutations = static_cast<std::size_t>(*p);
+    }
+    if (auto sd = r.integer("seed")) {
+        if (*sd < 0) r.fail(r.get("seed"), "seed must be a non-negative whole number");
+        a.seed = static_cast<std::uint64_t>(*sd);
+    }
+    if (auto f = r.boolean("fdr")) a.fdr = *f;
+    if (const toml::table* k = r.table("kde")) {
+        TableReader kr{*k, "[analysis] kde", manifest};
+        if (auto kernel = kr.string("kernel")) {
+            if (*kernel == "quartic")
+                a.kde.kernel = analysis::Kernel::quartic;
+            else if (*kernel == "gaussian")
+                a.kde.kernel = analysis::Kernel::gaussian;
+            else
+                kr.fail(
+                    kr.get("kernel"),
+                    fmt::format("kernel = \"{}\": expected \"quartic\" or \"gaussian\"", *kernel));
+        }
+        if (const toml::node* bw = kr.get("bandwidth_m")) {
+            if (bw->is_string() && *bw->value<std::string>() == "auto")
+                a.kde.bandwidth_m = 0;
+            else if (bw->is_number() && *bw->value<double>() > 0)
+                a.kde.bandwidth_m = *bw->value<double>();
+            else
+                kr.fail(bw, "bandwidth_m must be a number of metres greater than 0, or \"auto\"");
+        }
+        if (auto px = kr.number("pixel_m")) {
+            if (!(*px > 0)) kr.fail(kr.get("pixel_m"), "pixel_m must be greater than 0");
+            a.kde.pixel_m = *px;
+        }
+        kr.finish({"kernel", "bandwidth_m", "pixel_m"});
+    }
+    if (a.kde.bandwidth_m > 0 && a.kde.bandwidth_m < a.kde.pixel_m)
+        r.fail(r.get("kde"), fmt::format("kde bandwidth_m = {} is smaller than its pixel_m = {}: "
+                                         "most pixels would see no incident; use a bandwidth of "
+                                         "at least one pixel",
+                                         a.kde.bandwidth_m, a.kde.pixel_m));
+    r.finish({"grid", "cell_size_m", "crs", "period", "neighbourhood_m", "permutations", "seed",
+              "fdr", "kde"});
     return a;
 }
 

@@ -6,6 +6,7 @@
 
 #include "analysis/error.hpp"
 #include "analysis/grid.hpp"
+#include "analysis/kde.hpp"
 #include "io/incident_reader.hpp"
 #include "io/sources.hpp"
 
@@ -21,11 +22,25 @@ struct ManifestError : UsageError {
     using UsageError::UsageError;
 };
 
+/// Kernel density settings (docs/methods.md §9).
+struct KdeParams {
+    analysis::Kernel kernel = analysis::Kernel::quartic;
+    double bandwidth_m = 500; ///< quartic: search radius h; gaussian: sigma; 0 = "auto"
+    double pixel_m = 50;
+};
+
 struct AnalysisParams {
     analysis::GridSpec grid;  ///< default: hex, 250 m
     std::string crs = "auto"; ///< "auto": UTM zone of the boundary's centroid
     std::optional<io::Period> period;
     std::string period_text; ///< "2019-01-01/2019-12-31", for run_info
+    /// Neighbourhood for the local statistics, m; 0 = the first ring of cells (queen
+    /// contiguity for sub-units), the same in every city.
+    double neighbourhood_m = 0;
+    std::size_t permutations = 999;
+    std::uint64_t seed = 12345;
+    bool fdr = true; ///< Benjamini–Hochberg correction of the Gi* classes
+    KdeParams kde;
 };
 
 struct CityConfig {

@@ -10,6 +10,8 @@
 #include "io/counts_reader.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/incident_reader.hpp"
+#include "io/raster.hpp"
+#include "io/time_parse.hpp"
 #include "io/vector_reader.hpp"
 
 #include <fmt/format.h>
@@ -80,6 +82,27 @@ void check_outside_share(const io::IncidentSourceSpec& spec, const io::IncidentR
         "where = \"...\"",
         head, io::srs_label(*read.srs),
         spec.crs.empty() ? ", from the file" : ", from the manifest")};
+}
+
+/// Years covered: the manifest's period, else the data's own span (points: first to last
+/// time; counts: first to last month, inclusive); 0 when unknown.
+double years_covered(const AnalysisParams& a, const CityOutput& o) {
+    constexpr double year_s = 365.2425 * 86400;
+    if (a.period) return static_cast<double>(a.period->second - a.period->first + 1) / year_s;
+    if (o.points && o.points->time_min != analysis::kNoTime) {
+        const double span = static_cast<double>(o.points->time_max - o.points->time_min);
+        return span > 0 ? (span + 86400) / year_s : 0.0; // whole days: the last day counts
+    }
+    if (o.counts && o.counts->time_min != analysis::kNoTime) {
+        const io::CivilTime last = io::from_seconds(o.counts->time_max);
+        const bool monthly = !o.city->counts->month.empty();
+        const std::int64_t end =
+            monthly ? io::to_seconds({last.month == 12 ? last.year + 1 : last.year,
+                                      last.month == 12 ? 1 : last.month + 1, 1, 0, 0, 0})
+                    : io::to_seconds({last.year + 1, 1, 1, 0, 0, 0});
+        return static_cast<double>(end - o.counts->time_min) / year_s;
+    }
+    return 0.0;
 }
 
 } // namespace
@@ -196,6 +219,28 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
         out.counts = std::move(read);
     }
     out.unit_area_km2 = units.area_km2();
+
+    // Hot spots, global statistics and kernel density: one code path for every city.
+    t = Clock::now();
+    progress.begin(fmt::format("{} hot spots", tag));
+    out.years = years_covered(manifest.analysis, out);
+    HotspotInput hin;
+    hin.grid = &out.grid;
+    hin.units = &out.units;
+    hin.boundary = &out.boundary;
+    hin.cell_counts = &out.cell_counts;
+    hin.unit_counts = &out.unit_counts;
+    if (out.points) {
+        hin.x = &out.points->incidents.x;
+        hin.y = &out.points->incidents.y;
+    }
+    hin.years = out.years;
+    out.hotspots = hotspot_stage(hin, manifest.analysis);
+    kde_areas(*out.hotspots, &io::polygonize_at_least);
+    for (const auto& w : out.hotspots->warnings)
+        res.warnings.push_back(w);
+    progress.end();
+    out.timings.emplace_back("hotspots_s", since(t));
 
     const analysis::RejectLog& rejects = out.counts ? out.counts->rejects : out.points->rejects;
     for (std::size_t r = 0; r < analysis::kRejectReasonCount; ++r) {

@@ -1,0 +1,214 @@
+#include "engine/hotspot_stage.hpp"
+
+#include "analysis/geos.hpp"
+#include "analysis/global_stats.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <numeric>
+
+namespace vigia::engine {
+
+using namespace vigia::analysis;
+
+LocalResults local_statistics(const std::vector<double>& x, const Weights& w_self,
+                              const AnalysisParams& params) {
+    LocalResults r;
+    r.weights = w_self.description;
+    r.islands = w_self.islands().size();
+    const Weights lisa_w = row_standardised(without_self(w_self));
+    r.gi_z = gi_star_z(x, w_self);
+    r.gi_p.resize(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i)
+        r.gi_p[i] = two_sided_p(r.gi_z[i]);
+    r.defined = std::any_of(r.gi_z.begin(), r.gi_z.end(), [](double v) { return !std::isnan(v); });
+    r.gi_class = confidence_classes(r.gi_z, r.gi_p, params.fdr);
+    const LocalMoran lm = local_moran(x, lisa_w);
+    r.lisa_i = lm.i;
+    r.lisa_z = lm.z;
+    const PermutationP pp =
+        permutation_p(x, w_self, lisa_w, PermutationSpec{params.permutations, params.seed});
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    r.gi_p_sim = pp.gi.empty() ? std::vector<double>(x.size(), nan) : pp.gi;
+    r.lisa_p_sim = pp.lisa.empty() ? std::vector<double>(x.size(), nan) : pp.lisa;
+    if (!r.defined) std::fill(r.lisa_p_sim.begin(), r.lisa_p_sim.end(), nan);
+    // Islands have no neighbourhood to compare with: no permutation p either.
+    for (std::int32_t i : w_self.islands())
+        r.gi_p_sim[i] = r.lisa_p_sim[i] = nan;
+    r.lisa_cluster = lisa_clusters(x, lm.lag_z, params.permutations > 0 ? r.lisa_p_sim : lm.p);
+    return r;
+}
+
+namespace {
+
+std::vector<std::array<double, 2>> centroids(const Polygons& p) {
+    GeosContext ctx;
+    std::vector<std::array<double, 2>> out;
+    for (const Wkb& w : p.wkb) {
+        double x = 0, y = 0;
+        centroid(ctx, from_wkb(ctx, w).get(), x, y);
+        out.push_back({x, y});
+    }
+    return out;
+}
+
+void add(std::vector<CityStat>& s, std::string metric, double value, std::string unit,
+         std::string description) {
+    s.push_back({std::move(metric), value, std::move(unit), std::move(description)});
+}
+
+} // namespace
+
+HotspotResults hotspot_stage(const HotspotInput& in, const AnalysisParams& params) {
+    HotspotResults r;
+    const Grid& grid = *in.grid;
+    const std::vector<double>& counts = *in.cell_counts;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+
+    // Weights: the same rule in every city.
+    const Weights grid_w = params.neighbourhood_m > 0
+                               ? distance_band(grid.cx, grid.cy, params.neighbourhood_m, true)
+                               : grid_ring(grid, true);
+    Weights unit_w;
+    if (params.neighbourhood_m > 0) {
+        const auto c = centroids(*in.units);
+        std::vector<double> ux, uy;
+        for (const auto& p : c) {
+            ux.push_back(p[0]);
+            uy.push_back(p[1]);
+        }
+        unit_w = distance_band(ux, uy, params.neighbourhood_m, true);
+    } else {
+        unit_w = queen_contiguity(*in.units, 1.0, true);
+    }
+    r.grid = local_statistics(counts, grid_w, params);
+    r.units = local_statistics(*in.unit_counts, unit_w, params);
+    if (r.grid.islands)
+        r.warnings.push_back(fmt::format("{} grid cells have no neighbour (islands): their Gi* "
+                                         "compares the cell with itself only, and local Moran is "
+                                         "undefined there",
+                                         r.grid.islands));
+    if (r.units.islands && in.units->size() > 1) // one unit (the municipality): nothing to compare
+        r.warnings.push_back(
+            fmt::format("{} sub-units have no neighbour (islands)", r.units.islands));
+    if (!r.grid.defined)
+        r.warnings.push_back("every grid cell has the same count: no hot spot can be tested "
+                             "(Gi* and local Moran are undefined and left empty)");
+
+    r.areas = hot_areas(grid, without_self(grid_w), r.grid.gi_class, counts, r.grid.gi_z);
+
+    // Global statistics on the grid.
+    const Weights binary = without_self(grid_w);
+    const GlobalTest moran = moran_i(counts, row_standardised(binary));
+    const GlobalTest g = general_g(counts, binary);
+    const Concentration conc = concentration(counts, grid.area_km2);
+    const double total = std::accumulate(counts.begin(), counts.end(), 0.0);
+    const double area = std::accumulate(grid.area_km2.begin(), grid.area_km2.end(), 0.0);
+    if (conc.zero_share > 0.5)
+        r.warnings.push_back(fmt::format(
+            "{:.0f}% of cells have no incident: the normal approximation behind gi_p is weak "
+            "for such sparse counts; read gi_p_sim (permutations)",
+            100 * conc.zero_share));
+
+    auto& s = r.stats;
+    add(s, "incidents", total, "incidents", "incidents counted in the grid");
+    if (in.years > 0)
+        add(s, "incidents_per_year", total / in.years, "incidents/year",
+            "incidents per year of the period covered");
+    add(s, "area_km2", area, "km2", "area of the boundary");
+    add(s, "incidents_per_km2", area > 0 ? total / area : nan, "incidents/km2",
+        "incidents per km2");
+    add(s, "cells", static_cast<double>(grid.size()), "cells", "grid cells kept");
+    add(s, "zero_cell_share", conc.zero_share, "share", "share of cells without incidents");
+    add(s, "moran_i", moran.value, "",
+        "global Moran's I of cell counts, row-standardised first-ring weights");
+    add(s, "moran_i_expected", moran.expectation, "", "E[I] = -1/(n-1)");
+    add(s, "moran_i_z", moran.z, "z", "z under randomisation");
+    add(s, "moran_i_p", moran.p, "p", "two-sided p under randomisation");
+    add(s, "general_g", g.value, "",
+        "Getis-Ord General G of cell counts, binary first-ring weights");
+    add(s, "general_g_expected", g.expectation, "", "E[G] = S0/(n(n-1))");
+    add(s, "general_g_z", g.z, "z", "z under randomisation");
+    add(s, "general_g_p", g.p, "p", "two-sided p");
+    if (in.x) {
+        const ClarkEvans ce = clark_evans(*in.x, *in.y, in.boundary->area_m2);
+        add(s, "nni_observed_m", ce.observed, "m", "mean nearest-neighbour distance of incidents");
+        add(s, "nni_expected_m", ce.expected, "m",
+            "expected under complete spatial randomness, 0.5/sqrt(n/A), A = boundary area");
+        add(s, "nni_r", ce.r, "ratio", "Clark-Evans R (< 1 clustered)");
+        add(s, "nni_z", ce.z, "z", "Clark-Evans z");
+        add(s, "nni_p", ce.p, "p", "two-sided p");
+    }
+    add(s, "gini", conc.gini, "", "Gini coefficient of cell counts");
+    add(s, "gini_generalised", conc.gini_generalised, "",
+        "generalised Gini (Bernasco & Steenbeek 2017)");
+    add(s, "cells_share_25", conc.cells_share_25, "share",
+        "share of cells holding 25% of incidents");
+    add(s, "cells_share_50", conc.cells_share_50, "share",
+        "share of cells holding 50% of incidents");
+    add(s, "area_share_25", conc.area_share_25, "share", "share of area holding 25% of incidents");
+    add(s, "area_share_50", conc.area_share_50, "share", "share of area holding 50% of incidents");
+    double hot_cells = 0, hot_area = 0, hot_count = 0, cold_cells = 0;
+    for (std::size_t c = 0; c < grid.size(); ++c) {
+        if (r.grid.gi_class[c] >= 2) {
+            ++hot_cells;
+            hot_area += grid.area_km2[c];
+            hot_count += counts[c];
+        }
+        if (r.grid.gi_class[c] <= -2) ++cold_cells;
+    }
+    add(s, "hot_cells", hot_cells, "cells", "cells with Gi* class >= 2 (95% confidence or more)");
+    add(s, "cold_cells", cold_cells, "cells", "cells with Gi* class <= -2");
+    add(s, "hot_area_share", area > 0 ? hot_area / area : nan, "share",
+        "share of area in hot cells");
+    add(s, "hot_incident_share", total > 0 ? hot_count / total : nan, "share",
+        "share of incidents in hot cells");
+    add(s, "hotspot_areas", static_cast<double>(r.areas.size()), "areas",
+        "contiguous hot-spot areas");
+
+    r.scale = incremental_autocorrelation(grid, counts);
+    add(s, "data_scale_m", r.scale.chosen_m > 0 ? r.scale.chosen_m : nan, "m",
+        "distance band the data would choose (ArcGIS OHSA rule: " + r.scale.rule + ")");
+    add(s, "mean_neighbours", without_self(grid_w).mean_neighbours(), "cells",
+        "mean neighbours per cell (self excluded)");
+
+    if (in.x && !in.x->empty()) {
+        r.kde_bandwidth_auto_m = silverman_bandwidth(*in.x, *in.y);
+        r.kde_bandwidth_m =
+            params.kde.bandwidth_m > 0 ? params.kde.bandwidth_m : r.kde_bandwidth_auto_m;
+        if (r.kde_bandwidth_m < params.kde.pixel_m) {
+            r.warnings.push_back(fmt::format(
+                "kernel density skipped: the automatic bandwidth ({:.1f} m) is below the pixel "
+                "size ({} m); give [analysis] kde.bandwidth_m",
+                r.kde_bandwidth_m, params.kde.pixel_m));
+        } else {
+            Raster raster = boundary_raster(*in.boundary, params.kde.pixel_m);
+            kernel_density(raster, *in.x, *in.y, params.kde.kernel, r.kde_bandwidth_m);
+            r.kde = std::move(raster);
+        }
+        add(s, "kde_bandwidth_m", r.kde_bandwidth_m, "m", "kernel density bandwidth used");
+        add(s, "kde_bandwidth_auto_m", r.kde_bandwidth_auto_m, "m",
+            "ArcGIS's default (spatial Silverman rule)");
+    }
+    return r;
+}
+
+void kde_areas(HotspotResults& r, Polygonize polygonize) {
+    if (!r.kde) return;
+    const std::vector<double> shares{0.5, 0.75, 0.9};
+    const std::vector<double> t = volume_thresholds(*r.kde, shares);
+    for (std::size_t k = 0; k < shares.size(); ++k) {
+        HotspotResults::KdeArea a;
+        a.share = shares[k];
+        a.threshold = t[k];
+        a.geometry = polygonize(*r.kde, t[k]);
+        a.area_km2 = 0;
+        for (std::size_t i = 0; i < r.kde->values.size(); ++i)
+            if (r.kde->inside[i] && r.kde->values[i] >= t[k] && r.kde->values[i] > 0)
+                a.area_km2 += r.kde->pixel * r.kde->pixel * 1e-6;
+        if (!a.geometry.empty()) r.kde_areas.push_back(std::move(a));
+    }
+}
+
+} // namespace vigia::engine

@@ -1,0 +1,78 @@
+#pragma once
+/// \file
+/// The hot-spot stage of a city: local statistics on grid cells and sub-units, hot-spot
+/// areas, global statistics, the data's own scale, and kernel density. One code path and
+/// the batch's parameters for every city.
+
+#include "analysis/grid.hpp"
+#include "analysis/hotspots.hpp"
+#include "analysis/kde.hpp"
+#include "analysis/local_stats.hpp"
+#include "analysis/scale.hpp"
+#include "analysis/weights.hpp"
+#include "engine/manifest.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vigia::engine {
+
+/// Local statistics of one set of features.
+struct LocalResults {
+    std::vector<double> gi_z, gi_p, gi_p_sim;
+    std::vector<std::int8_t> gi_class;
+    std::vector<double> lisa_i, lisa_z, lisa_p_sim;
+    std::vector<analysis::LisaCluster> lisa_cluster;
+    std::string weights;     ///< description of the Gi* weights
+    std::size_t islands = 0; ///< features without neighbours
+    bool defined = true;     ///< false when the values have no variance
+};
+
+/// One row of the `city_stats` table.
+struct CityStat {
+    std::string metric;
+    double value;
+    std::string unit;
+    std::string description;
+};
+
+struct HotspotInput {
+    const analysis::Grid* grid = nullptr;
+    const analysis::Polygons* units = nullptr;
+    const analysis::Boundary* boundary = nullptr;
+    const std::vector<double>* cell_counts = nullptr;
+    const std::vector<double>* unit_counts = nullptr;
+    const std::vector<double>* x = nullptr; ///< incident points (null for counts input)
+    const std::vector<double>* y = nullptr;
+    double years = 0; ///< length of the period covered, 0 when unknown
+};
+
+struct HotspotResults {
+    LocalResults grid, units;
+    std::vector<analysis::HotArea> areas;
+    analysis::ScaleChoice scale;
+    std::optional<analysis::Raster> kde;
+    double kde_bandwidth_m = 0, kde_bandwidth_auto_m = 0;
+    struct KdeArea {
+        double share, threshold;
+        analysis::Wkb geometry;
+        double area_km2;
+    };
+    std::vector<KdeArea> kde_areas;
+    std::vector<CityStat> stats;
+    std::vector<std::string> warnings;
+};
+
+/// Gi* (binary weights with self), local Moran (row-standardised, without self),
+/// permutations, FDR classes and LISA clusters for values `x` under `w_self`.
+LocalResults local_statistics(const std::vector<double>& x, const analysis::Weights& w_self,
+                              const AnalysisParams& params);
+
+HotspotResults hotspot_stage(const HotspotInput& in, const AnalysisParams& params);
+
+/// The polygon → raster → polygons steps need GDAL; the stage takes them as a callback.
+using Polygonize = analysis::Wkb (*)(const analysis::Raster&, double threshold);
+void kde_areas(HotspotResults& r, Polygonize polygonize);
+
+} // namespace vigia::engine
