@@ -27,7 +27,7 @@ std::array<std::vector<std::array<int, 2>>, 2> offsets_within(const Lattice& lat
             for (int dc = -reach; dc <= reach; ++dc) {
                 if (!dc && !dr) continue;
                 const auto c = lat.center(2 * reach + dc, row + dr);
-                if (std::hypot(c[0] - c0[0], c[1] - c0[1]) <= band * (1 + 1e-12))
+                if (std::hypot(c[0] - c0[0], c[1] - c0[1]) <= band * (1 + 1e-9))
                     out[parity].push_back({dc, dr});
             }
     }

@@ -99,13 +99,16 @@ Weights distance_band(const std::vector<double>& x, const std::vector<double>& y
     if (!(band > 0))
         throw InputError{fmt::format("weights: distance band must be > 0, got {}", band)};
     const PointTree tree = point_tree(x, y);
+    // Lattice neighbours lie exactly at the band (one cell away); rounding in the centre
+    // coordinates must not drop them, so distances within 1e-9 relative count as inside.
+    const double reach = band * (1 + 1e-9);
     std::vector<std::vector<std::int32_t>> lists(x.size());
     parallel_chunks(x.size(), [&](unsigned, std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i) {
-            const BBox box{BPoint{x[i] - band, y[i] - band}, BPoint{x[i] + band, y[i] + band}};
+            const BBox box{BPoint{x[i] - reach, y[i] - reach}, BPoint{x[i] + reach, y[i] + reach}};
             for (auto it = tree.qbegin(bgi::intersects(box)); it != tree.qend(); ++it) {
                 const double d = std::hypot(it->first.x() - x[i], it->first.y() - y[i]);
-                if (it->second != static_cast<std::int32_t>(i) && d <= band)
+                if (it->second != static_cast<std::int32_t>(i) && d <= reach)
                     lists[i].push_back(it->second);
             }
         }

@@ -39,7 +39,8 @@ Weights from_lists(std::vector<std::vector<std::int32_t>> lists, bool include_se
 Weights grid_ring(const Grid& grid, bool include_self);
 
 /// Binary fixed distance band between points: j is a neighbour of i when
-/// 0 < d(i, j) <= band (centroid distances); plus i itself when `include_self`.
+/// 0 < d(i, j) <= band (centroid distances, 1e-9 relative tolerance so lattice neighbours at
+/// exactly the band survive rounding); plus i itself when `include_self`.
 Weights distance_band(const std::vector<double>& x, const std::vector<double>& y, double band,
                       bool include_self);
 
