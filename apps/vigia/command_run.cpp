@@ -7,8 +7,13 @@
 namespace vigia::app {
 
 int run_manifest_file(const std::string& manifest, const std::string& out_dir,
-                      const std::vector<std::string>& cities, bool overwrite, bool quiet) {
-    const engine::Manifest m = engine::load_manifest(manifest);
+                      const std::vector<std::string>& cities, bool overwrite, bool quiet,
+                      const AnalysisOverrides& overrides) {
+    engine::Manifest m = engine::load_manifest(manifest);
+    if (overrides.neighbourhood_m > 0) m.analysis.neighbourhood_m = overrides.neighbourhood_m;
+    if (overrides.permutations >= 0)
+        m.analysis.permutations = static_cast<std::size_t>(overrides.permutations);
+    if (overrides.seed >= 0) m.analysis.seed = static_cast<std::uint64_t>(overrides.seed);
     engine::RunOptions options;
     options.out_dir = out_dir;
     options.overwrite = overwrite;
@@ -37,10 +42,17 @@ public:
         sub->add_option("--city", m_cities, "Run only this city (slug); repeatable");
         sub->add_flag("--overwrite", m_overwrite, "Replace existing outputs");
         sub->add_flag("-q,--quiet", m_quiet, "No progress on stderr");
+        sub->add_option("--neighbourhood-m", m_over.neighbourhood_m,
+                        "Neighbourhood of the local statistics, metres (default: the first ring)")
+            ->check(CLI::PositiveNumber);
+        sub->add_option("--permutations", m_over.permutations, "Permutations (default 999)")
+            ->check(CLI::Range(0, 99999));
+        sub->add_option("--seed", m_over.seed, "Seed of the permutations (default 12345)")
+            ->check(CLI::NonNegativeNumber);
         return sub;
     }
     int run() override {
-        return run_manifest_file(m_manifest, m_out, m_cities, m_overwrite, m_quiet);
+        return run_manifest_file(m_manifest, m_out, m_cities, m_overwrite, m_quiet, m_over);
     }
 
 private:
@@ -49,6 +61,7 @@ private:
     std::vector<std::string> m_cities;
     bool m_overwrite = false;
     bool m_quiet = false;
+    AnalysisOverrides m_over;
 };
 
 } // namespace

@@ -24,8 +24,16 @@ std::unique_ptr<Command> make_run_command();
 std::unique_ptr<Command> make_demo_command();
 std::unique_ptr<Command> make_info_command();
 
+/// Command-line overrides of the manifest's [analysis] table (unset: keep the manifest's).
+struct AnalysisOverrides {
+    double neighbourhood_m = 0;
+    long long permutations = -1;
+    long long seed = -1;
+};
+
 /// Shared by run and demo: runs a manifest and returns the exit code.
 int run_manifest_file(const std::string& manifest, const std::string& out_dir,
-                      const std::vector<std::string>& cities, bool overwrite, bool quiet);
+                      const std::vector<std::string>& cities, bool overwrite, bool quiet,
+                      const AnalysisOverrides& overrides = {});
 
 } // namespace vigia::app

@@ -49,7 +49,7 @@ protected:
     }
 
     RunResult run(const std::string& analysis_extra, const fs::path& out,
-                  const std::string& where = "") {
+                  const std::string& where = "", const std::vector<std::string>& flags = {}) {
         const std::string manifest =
             "[analysis]\ngrid = \"hex\"\ncell_size_m = 250\n" + analysis_extra + "\n" +
             city("Ciudad Prueba",
@@ -60,7 +60,10 @@ protected:
                      where + " }",
                  "prueba");
         const fs::path m = tmp.write("alliance.toml", manifest);
-        return run_vigia({"run", m.string(), "-o", out.string(), "--quiet", "--overwrite"});
+        std::vector<std::string> args{"run",        m.string(), "-o",
+                                      out.string(), "--quiet",  "--overwrite"};
+        args.insert(args.end(), flags.begin(), flags.end());
+        return run_vigia(args);
     }
 
     static std::vector<double> field(GDALDataset& ds, const std::string& layer,
@@ -210,5 +213,23 @@ TEST_F(Hotspots, AFixedNeighbourhoodInMetresReplacesTheFirstRing) {
     EXPECT_TRUE(Contains(info.at("gi_weights_grid"), "distance band 600 m + self"));
 }
 
+} // namespace
+} // namespace vigia::test::cli
+
+namespace vigia::test::cli {
+namespace {
+TEST_F(Hotspots, TheCommandLineOverridesNeighbourhoodPermutationsAndSeed) {
+    ASSERT_EQ(run("", tmp / "out", "",
+                  {"--neighbourhood-m", "400", "--permutations", "99", "--seed", "3"})
+                  .exit_code,
+              0);
+    auto ds = open_read(tmp / "out" / "prueba.gpkg");
+    const auto info = run_info(*ds);
+    EXPECT_EQ(info.at("neighbourhood_m"), "400");
+    EXPECT_EQ(info.at("permutations"), "99");
+    EXPECT_EQ(info.at("seed"), "3");
+    for (double p : field(*ds, "grid", "gi_p_sim"))
+        EXPECT_GE(p, 0.01); // 1/(99 + 1) at least
+}
 } // namespace
 } // namespace vigia::test::cli
