@@ -233,3 +233,22 @@ TEST_F(Hotspots, TheCommandLineOverridesNeighbourhoodPermutationsAndSeed) {
 }
 } // namespace
 } // namespace vigia::test::cli
+
+namespace vigia::test::cli {
+namespace {
+TEST_F(Hotspots, ASingleIncidentGivesDefinedStatisticsAndEmptyPointPatternValues) {
+    m_points = tmp.write("uno.csv", "x,y,fecha,delito\n" + std::to_string(kClusterX) + "," +
+                                        std::to_string(kClusterY) + ",01/01/2019,robo\n");
+    const RunResult r = run("", tmp / "out");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto ds = open_read(tmp / "out" / "prueba.gpkg");
+    const auto s = stats(*ds);
+    EXPECT_DOUBLE_EQ(s.at("incidents"), 1);
+    EXPECT_TRUE(std::isnan(s.at("nni_r"))); // NULL: no nearest neighbour for one point
+    std::size_t defined = 0;
+    for (double z : field(*ds, "grid", "gi_z"))
+        defined += z != -999;
+    EXPECT_EQ(defined, static_cast<std::size_t>(feature_count(*ds, "grid")));
+}
+} // namespace
+} // namespace vigia::test::cli
