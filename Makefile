@@ -24,6 +24,7 @@ test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
+	@bench/run_stages.sh
 	@bench/run.sh
 
 format:

@@ -129,21 +129,31 @@ GlobalTest general_g(const std::vector<double>& x, const Weights& w) {
 
 std::vector<double> nearest_neighbour_distances(const std::vector<double>& x,
                                                 const std::vector<double>& y) {
+    const std::size_t n = x.size();
+    std::vector<double> out(n, kNaN);
+    if (n < 2) return out;
     using Value = std::pair<BPoint, std::size_t>;
     std::vector<Value> v;
-    v.reserve(x.size());
-    for (std::size_t i = 0; i < x.size(); ++i)
-        v.emplace_back(BPoint{x[i], y[i]}, i);
-    const bgi::rtree<Value, bgi::quadratic<16>> tree{v.begin(), v.end()};
-    std::vector<double> out(x.size(), kNaN);
-    parallel_chunks(x.size(), [&](unsigned, std::size_t b, std::size_t e) {
-        for (std::size_t i = b; i < e; ++i)
-            for (auto it = tree.qbegin(bgi::nearest(BPoint{x[i], y[i]}, 2)); it != tree.qend();
-                 ++it)
-                if (it->second != i) {
-                    const double d = std::hypot(it->first.x() - x[i], it->first.y() - y[i]);
+    v.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) v.emplace_back(BPoint{x[i], y[i]}, i);
+    const bgi::rtree<Value, bgi::rstar<16>> tree{v.begin(), v.end()};
+    // Query in the tree's own (packed, spatially coherent) order: consecutive queries touch
+    // the same nodes, which stay in cache; in input order the same work is about twice slower.
+    const std::vector<Value> ordered(tree.begin(), tree.end());
+    parallel_chunks(n, [&](unsigned, std::size_t b, std::size_t e) {
+        std::vector<Value> found;
+        for (std::size_t k = b; k < e; ++k) {
+            const auto& [p, i] = ordered[k];
+            found.clear();
+            tree.query(bgi::nearest(p, 2), std::back_inserter(found));
+            // The two nearest include i itself, or two copies of its location.
+            for (const Value& f : found)
+                if (f.second != i) {
+                    const double dx = f.first.x() - p.x(), dy = f.first.y() - p.y();
+                    const double d = std::sqrt(dx * dx + dy * dy);
                     if (std::isnan(out[i]) || d < out[i]) out[i] = d;
                 }
+        }
     });
     return out;
 }

@@ -44,6 +44,13 @@ GpkgWriter::GpkgWriter(fs::path path, bool overwrite)
     : m_path{std::move(path)}, m_overwrite{overwrite} {
     check_can_write(m_path, overwrite);
     register_gdal();
+    // A 256 MB SQLite page cache (for this thread, while the writer lives) cuts the time to
+    // build the spatial index of a million points by about a quarter (bench/README.md).
+    if (const char* old = CPLGetThreadLocalConfigOption("OGR_SQLITE_CACHE", nullptr)) {
+        m_old_cache = old;
+        m_had_cache = true;
+    }
+    CPLSetThreadLocalConfigOption("OGR_SQLITE_CACHE", "256");
     std::error_code ec;
     if (m_path.has_parent_path()) fs::create_directories(m_path.parent_path(), ec);
     if (ec)
@@ -62,6 +69,7 @@ GpkgWriter::GpkgWriter(fs::path path, bool overwrite)
 }
 
 GpkgWriter::~GpkgWriter() {
+    CPLSetThreadLocalConfigOption("OGR_SQLITE_CACHE", m_had_cache ? m_old_cache.c_str() : nullptr);
     if (m_done) return;
     m_ds.reset();
     remove_with_sidecars(m_tmp);

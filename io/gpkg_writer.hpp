@@ -61,6 +61,8 @@ private:
     GDALDatasetUniquePtr m_ds;
     bool m_overwrite;
     bool m_done = false;
+    std::string m_old_cache; ///< this thread's OGR_SQLITE_CACHE before the writer set it
+    bool m_had_cache = false;
 };
 
 /// Throws IoError when `path` exists and `overwrite` is false.

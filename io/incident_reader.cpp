@@ -88,7 +88,12 @@ IncidentRead read_incidents(const IncidentSourceSpec& spec, const OGRSpatialRefe
         total = count_features(layer);
         apply_where(layer, spec.path, spec.where);
     }
-    const std::int64_t expected = std::max<std::int64_t>(1, count_features(layer));
+    // The count is only for reserve() and progress: ask for it only when the driver knows it
+    // without a scan (a CSV would be read twice); after a where filter it is known already.
+    std::int64_t expected = layer.GetFeatureCount(FALSE);
+    if (expected < 0 && total >= 0) expected = count_features(layer);
+    const bool known = expected >= 0;
+    expected = std::max<std::int64_t>(1, expected);
 
     analysis::Incidents& inc = out.incidents;
     analysis::RejectLog& rej = out.rejects;
@@ -99,7 +104,7 @@ IncidentRead read_incidents(const IncidentSourceSpec& spec, const OGRSpatialRefe
     for (auto& f : layer) {
         ++passed;
         const std::int64_t row = f->GetFID();
-        if (progress && (passed & 0xFFFF) == 0)
+        if (progress && known && (passed & 0xFFFF) == 0)
             progress(0.9 *
                      std::min(1.0, static_cast<double>(passed) / static_cast<double>(expected)));
 
