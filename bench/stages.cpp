@@ -33,7 +33,8 @@ struct City {
         std::string wkt = "POLYGON((";
         for (int k = 0; k <= 720; ++k) {
             const double a = 2 * M_PI * (k % 720) / 720.0;
-            wkt += fmt::format("{}{} {}", k ? "," : "", 500000 + 25000 * std::cos(a), 2000000 + 19000 * std::sin(a));
+            wkt += fmt::format("{}{} {}", k ? "," : "", 500000 + 25000 * std::cos(a),
+                               2000000 + 19000 * std::sin(a));
         }
         wkt += "))";
         GeosContext c;
@@ -46,7 +47,8 @@ struct City {
         std::uniform_real_distribution<double> ux{475000, 525000}, uy{1981000, 2019000};
         std::normal_distribution<double> nd{0, 250};
         std::vector<std::array<double, 2>> centres;
-        for (int k = 0; k < 12; ++k) centres.push_back({490000 + 2000.0 * k, 1995000 + 900.0 * (k % 5)});
+        for (int k = 0; k < 12; ++k)
+            centres.push_back({490000 + 2000.0 * k, 1995000 + 900.0 * (k % 5)});
         while (x.size() < 1'000'000) {
             double px, py;
             if (x.size() % 10 < 7) {
@@ -63,7 +65,8 @@ struct City {
             y.push_back(py);
         }
         counts.assign(grid.size(), 0.0);
-        for (std::size_t i = 0; i < x.size(); ++i) counts[grid.cell_at(x[i], y[i])] += 1;
+        for (std::size_t i = 0; i < x.size(); ++i)
+            counts[grid.cell_at(x[i], y[i])] += 1;
         w_self = grid_ring(grid, true);
         w_binary = without_self(w_self);
         w_row = row_standardised(w_binary);
@@ -81,7 +84,8 @@ void report(benchmark::State& state) {
 }
 
 void BM_BuildGrid100m(benchmark::State& state) {
-    for (auto _ : state) benchmark::DoNotOptimize(build_grid({GridShape::square, 100}, city().boundary));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(build_grid({GridShape::square, 100}, city().boundary));
     report(state);
 }
 
@@ -90,7 +94,8 @@ void BM_AnalyticLocalAndGlobal(benchmark::State& state) {
     for (auto _ : state) {
         auto z = gi_star_z(c.counts, c.w_self);
         std::vector<double> p(z.size());
-        for (std::size_t i = 0; i < z.size(); ++i) p[i] = two_sided_p(z[i]);
+        for (std::size_t i = 0; i < z.size(); ++i)
+            p[i] = two_sided_p(z[i]);
         auto cls = confidence_classes(z, p, true);
         auto lm = local_moran(c.counts, c.w_row);
         auto mi = moran_i(c.counts, c.w_row);
@@ -107,13 +112,15 @@ void BM_AnalyticLocalAndGlobal(benchmark::State& state) {
 
 void BM_ClarkEvans1M(benchmark::State& state) {
     const City& c = city();
-    for (auto _ : state) benchmark::DoNotOptimize(clark_evans(c.x, c.y, c.boundary.area_m2));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(clark_evans(c.x, c.y, c.boundary.area_m2));
     report(state);
 }
 
 void BM_Permutations999BothStatistics(benchmark::State& state) {
     const City& c = city();
-    for (auto _ : state) benchmark::DoNotOptimize(permutation_p(c.counts, c.w_self, c.w_row, {999, 12345}));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(permutation_p(c.counts, c.w_self, c.w_row, {999, 12345}));
     report(state);
 }
 
@@ -129,7 +136,8 @@ void BM_Kde50mQuartic500m(benchmark::State& state) {
 
 void BM_IncrementalAutocorrelation(benchmark::State& state) {
     const City& c = city();
-    for (auto _ : state) benchmark::DoNotOptimize(incremental_autocorrelation(c.grid, c.counts));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(incremental_autocorrelation(c.grid, c.counts));
     report(state);
 }
 
@@ -137,16 +145,24 @@ void BM_HotAreas(benchmark::State& state) {
     const City& c = city();
     auto z = gi_star_z(c.counts, c.w_self);
     std::vector<double> p(z.size());
-    for (std::size_t i = 0; i < z.size(); ++i) p[i] = two_sided_p(z[i]);
+    for (std::size_t i = 0; i < z.size(); ++i)
+        p[i] = two_sided_p(z[i]);
     const auto cls = confidence_classes(z, p, true);
-    for (auto _ : state) benchmark::DoNotOptimize(hot_areas(c.grid, c.w_binary, cls, c.counts, z));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(hot_areas(c.grid, c.w_binary, cls, c.counts, z));
     report(state);
 }
 
 } // namespace
 
 // Wall-clock time (the stages use both cores); 5 repetitions, medians reported.
-#define STAGE(fn) BENCHMARK(fn)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1)->Repetitions(5)->ReportAggregatesOnly(true)
+#define STAGE(fn)                                                                                  \
+    BENCHMARK(fn)                                                                                  \
+        ->Unit(benchmark::kMillisecond)                                                            \
+        ->UseRealTime()                                                                            \
+        ->Iterations(1)                                                                            \
+        ->Repetitions(5)                                                                           \
+        ->ReportAggregatesOnly(true)
 STAGE(BM_BuildGrid100m);
 STAGE(BM_AnalyticLocalAndGlobal);
 STAGE(BM_ClarkEvans1M);
