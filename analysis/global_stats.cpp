@@ -74,23 +74,31 @@ GlobalTest moran_from_sums(std::size_t n_with, std::size_t full, double s0, doub
     return t;
 }
 
+Deviations deviations(const std::vector<double>& x) {
+    Deviations d;
+    const double mean =
+        x.empty() ? 0.0 : std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+    d.z.resize(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const double v = x[i] - mean;
+        d.z[i] = v;
+        d.m2 += v * v;
+        d.m4 += v * v * v * v;
+    }
+    return d;
+}
+
 GlobalTest moran_i(const std::vector<double>& x, const Weights& w) {
     const Constants c = constants(w);
     const std::size_t full = x.size();
-    const double mean = std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(full);
-    std::vector<double> z(full);
-    double m2 = 0, m4 = 0;
-    for (std::size_t i = 0; i < full; ++i) {
-        z[i] = x[i] - mean;
-        m2 += z[i] * z[i];
-        m4 += z[i] * z[i] * z[i] * z[i];
-    }
+    const Deviations dev = deviations(x);
+    const std::vector<double>& z = dev.z;
     double cross = 0;
     for (std::size_t i = 0; i < full; ++i)
         for (auto k = w.start[i]; k < w.start[i + 1]; ++k)
             if (static_cast<std::size_t>(w.index[k]) != i)
                 cross += w.weight[k] * z[i] * z[w.index[k]];
-    return moran_from_sums(c.n, full, c.s0, c.s1, c.s2, m2, m4, cross);
+    return moran_from_sums(c.n, full, c.s0, c.s1, c.s2, dev.m2, dev.m4, cross);
 }
 
 GlobalTest general_g(const std::vector<double>& x, const Weights& w) {

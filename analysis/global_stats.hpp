@@ -17,6 +17,13 @@ struct GlobalTest {
     std::size_t n = 0; ///< observations with at least one neighbour (spdep adjust.n)
 };
 
+/// Deviations from the mean, z = x − x̄, with Σz² and Σz⁴.
+struct Deviations {
+    std::vector<double> z;
+    double m2 = 0, m4 = 0;
+};
+Deviations deviations(const std::vector<double>& x);
+
 /// Moran's I under randomisation (Cliff & Ord 1981; spdep moran.test).
 GlobalTest moran_i(const std::vector<double>& x, const Weights& w);
 

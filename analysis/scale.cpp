@@ -76,14 +76,9 @@ ScaleChoice incremental_autocorrelation(const Grid& g, const std::vector<double>
         out.rule = "too few cells";
         return out;
     }
-    const double mean = std::accumulate(counts.begin(), counts.end(), 0.0) / static_cast<double>(n);
-    std::vector<double> z(n);
-    double m2 = 0, m4 = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        z[i] = counts[i] - mean;
-        m2 += z[i] * z[i];
-        m4 += z[i] * z[i] * z[i] * z[i];
-    }
+    const Deviations dev = deviations(counts);
+    const std::vector<double>& z = dev.z;
+    const double m2 = dev.m2, m4 = dev.m4;
     if (!(m2 > 0)) {
         out.rule = "no variation in counts";
         return out;
