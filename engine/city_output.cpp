@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <unistd.h>
@@ -44,6 +45,14 @@ void add_local_columns(LayerData& d, const LocalResults& r) {
     d.columns.push_back({"lisa_z", r.lisa_z});
     d.columns.push_back({"lisa_p_sim", r.lisa_p_sim});
     d.columns.push_back({"lisa_cluster", std::move(cluster)});
+}
+
+/// Incidents per 100,000 residents over the period; NULL where nobody lives.
+std::vector<double> rate_100k(const std::vector<double>& counts, const std::vector<double>& pop) {
+    std::vector<double> r(counts.size(), std::nan(""));
+    for (std::size_t i = 0; i < counts.size(); ++i)
+        if (pop[i] > 0) r[i] = counts[i] / pop[i] * 1e5;
+    return r;
 }
 
 /// A temporary file beside the target, removed unless released.
@@ -162,6 +171,31 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
         add("kde_pixel_m", number(a.kde.pixel_m));
         if (h.kde) add("kde_raster", o.city->slug + "_kde.tif");
     }
+    if (o.coverage) {
+        if (o.coverage->population) {
+            const auto& p = *o.coverage->population;
+            add("population_path", c.population->path);
+            add("population_field", c.population->value_field);
+            add("population_total", number(p.total));
+            add("population_overlap_km2", number(p.report.overlap_km2));
+            add("population_gap_km2", number(p.report.gap_km2));
+            add("population_outside_boundary", number(p.report.outside));
+        }
+        for (const KindCoverage& k : o.coverage->kinds) {
+            const std::string pre = "facilities_" + k.config->kind + "_";
+            add(pre + "path", k.config->source.path);
+            add(pre + "where", k.config->source.where);
+            add(pre + "radius_m", number(k.config->radius_m));
+            add(pre + "count", std::to_string(k.facilities.size()));
+            if (k.config->suggest) {
+                add(pre + "suggest", std::to_string(k.config->suggest));
+                add(pre + "objective", to_string(k.config->objective));
+                add(pre + "candidates", k.config->candidates.empty()
+                                            ? "grid cell centres inside the boundary"
+                                            : k.config->candidates);
+            }
+        }
+    }
     for (std::size_t i = 0; i < o.warnings.size(); ++i)
         add(fmt::format("warning_{}", i + 1), o.warnings[i]);
     for (const auto& [k, v] : o.timings)
@@ -170,6 +204,142 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
     // written, so it is not in time_write_s; the summary on screen gives the whole run.
     add("time_write_s", fmt::format("{:.3f}", write_seconds));
     return kv;
+}
+
+/// The coverage layers: per network its service area, facilities with their loads and the
+/// suggested sites; the hot spots no network reaches; and the `coverage` table.
+void write_coverage(io::GpkgWriter& w, const CoverageResults& c, const OGRSpatialReference* srs) {
+    for (const KindCoverage& k : c.kinds) {
+        const std::string& kind = k.config->kind;
+        {
+            LayerData d;
+            d.name = "coverage_" + kind;
+            d.description = fmt::format("Area within {} m of a '{}' facility, inside the boundary",
+                                        k.config->radius_m, kind);
+            d.srs = srs;
+            d.geometry_type = wkbMultiPolygon;
+            const std::vector<analysis::Wkb> one{k.area.wkb};
+            d.wkb = &one;
+            d.columns.push_back({"kind", std::vector<std::string>{kind}});
+            d.columns.push_back({"radius_m", std::vector<double>{k.config->radius_m}});
+            d.columns.push_back({"area_km2", std::vector<double>{k.area.area_km2}});
+            w.write(d);
+        }
+        {
+            LayerData d;
+            d.name = "facilities_" + kind;
+            d.description = fmt::format("'{}' facilities with what lies within {} m of each", kind,
+                                        k.config->radius_m);
+            d.srs = srs;
+            // Points, polygons (parks), or both in one network.
+            const bool points =
+                k.polygons ? std::any_of(k.facilities.wkb.begin(), k.facilities.wkb.end(),
+                                         [](const analysis::Wkb& g) { return g.size() == 21; })
+                           : true;
+            d.geometry_type = !k.polygons ? wkbPoint : points ? wkbUnknown : wkbMultiPolygon;
+            d.wkb = &k.facilities.wkb;
+            std::vector<std::int64_t> inside(k.inside.begin(), k.inside.end());
+            d.columns.push_back({"facility_id", sequence(k.facilities.size())});
+            d.columns.push_back({"name", k.facilities.names});
+            d.columns.push_back({"inside_boundary", std::move(inside)});
+            d.columns.push_back({"incidents", k.load_incidents});
+            d.columns.push_back({"hotspot_cells", k.load_hot_cells});
+            d.columns.push_back({"residents", k.load_residents});
+            w.write(d);
+        }
+        if (k.config->suggest > 0) {
+            LayerData d;
+            d.name = "suggested_" + kind;
+            d.description = fmt::format("Suggested new '{}' sites (greedy maximal covering, {} m)",
+                                        kind, k.config->radius_m);
+            d.srs = srs;
+            d.geometry_type = wkbPoint;
+            d.x = &k.site_x;
+            d.y = &k.site_y;
+            std::vector<double> gain, cumulative, share_after;
+            for (const auto& s : k.siting.sites) {
+                gain.push_back(s.gain);
+                cumulative.push_back(s.cumulative);
+                share_after.push_back(k.demand_total > 0
+                                          ? (k.demand_covered + s.cumulative) / k.demand_total
+                                          : std::nan(""));
+            }
+            d.columns.push_back({"rank", sequence(k.siting.sites.size())});
+            d.columns.push_back({"gain", std::move(gain)});
+            d.columns.push_back({"cumulative_gain", std::move(cumulative)});
+            d.columns.push_back({"coverage_share", std::move(share_after)});
+            w.write(d);
+        }
+    }
+    {
+        LayerData d;
+        d.name = "uncovered_hotspots";
+        d.description =
+            "Hot-spot areas (or their parts) outside every facility network, by incidents";
+        d.srs = srs;
+        d.geometry_type = wkbMultiPolygon;
+        std::vector<analysis::Wkb> geom;
+        std::vector<std::int64_t> id;
+        std::vector<double> area, incidents, share;
+        for (const auto& u : c.uncovered) {
+            geom.push_back(u.geometry);
+            id.push_back(u.hotspot_id);
+            area.push_back(u.area_km2);
+            incidents.push_back(u.incidents);
+            share.push_back(u.share);
+        }
+        d.wkb = &geom;
+        d.columns.push_back({"hotspot_id", std::move(id)});
+        d.columns.push_back({"area_km2", std::move(area)});
+        d.columns.push_back({"incidents", std::move(incidents)});
+        d.columns.push_back({"share", std::move(share)});
+        if (!c.kinds.empty()) w.write(d);
+    }
+    if (!c.kinds.empty()) {
+        LayerData d;
+        d.name = "coverage";
+        d.description = "Coverage of incidents, hot spots and residents per facility network";
+        std::vector<std::string> kind, objective;
+        std::vector<std::int64_t> facilities, suggested;
+        std::vector<double> radius, inc, hot_inc, hot_cells, hot_area, pop, area, dmean, dmed, dp90,
+            gain, bound;
+        for (const KindCoverage& k : c.kinds) {
+            kind.push_back(k.config->kind);
+            facilities.push_back(static_cast<std::int64_t>(k.facilities.size()));
+            radius.push_back(k.config->radius_m);
+            inc.push_back(k.incident_share);
+            hot_inc.push_back(k.hot_incident_share);
+            hot_cells.push_back(k.hot_cell_share);
+            hot_area.push_back(k.hot_area_share);
+            pop.push_back(k.population_share);
+            area.push_back(k.area.area_km2);
+            dmean.push_back(k.distance.mean);
+            dmed.push_back(k.distance.median);
+            dp90.push_back(k.distance.p90);
+            suggested.push_back(static_cast<std::int64_t>(k.siting.sites.size()));
+            objective.push_back(k.config->suggest ? to_string(k.config->objective) : "");
+            gain.push_back(k.siting.sites.empty() ? std::nan("")
+                                                  : k.siting.sites.back().cumulative);
+            bound.push_back(k.config->suggest ? k.siting.upper_bound : std::nan(""));
+        }
+        d.columns.push_back({"kind", std::move(kind)});
+        d.columns.push_back({"facilities", std::move(facilities)});
+        d.columns.push_back({"radius_m", std::move(radius)});
+        d.columns.push_back({"incident_share", std::move(inc)});
+        d.columns.push_back({"hotspot_incident_share", std::move(hot_inc)});
+        d.columns.push_back({"hotspot_cell_share", std::move(hot_cells)});
+        d.columns.push_back({"hotspot_area_share", std::move(hot_area)});
+        d.columns.push_back({"population_share", std::move(pop)});
+        d.columns.push_back({"service_area_km2", std::move(area)});
+        d.columns.push_back({"dist_mean_m", std::move(dmean)});
+        d.columns.push_back({"dist_median_m", std::move(dmed)});
+        d.columns.push_back({"dist_p90_m", std::move(dp90)});
+        d.columns.push_back({"suggested_sites", std::move(suggested)});
+        d.columns.push_back({"suggest_objective", std::move(objective)});
+        d.columns.push_back({"suggested_gain", std::move(gain)});
+        d.columns.push_back({"suggested_upper_bound", std::move(bound)});
+        w.write(d);
+    }
 }
 
 } // namespace
@@ -199,6 +369,11 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         d.columns.push_back({"area_km2", o.grid.area_km2});
         d.columns.push_back({"density_km2", analysis::density(o.cell_counts, o.grid.area_km2)});
         if (o.hotspots) add_local_columns(d, o.hotspots->grid);
+        if (o.coverage && o.coverage->population) {
+            d.columns.push_back({"population", o.coverage->population->cells});
+            d.columns.push_back(
+                {"rate_100k", rate_100k(o.cell_counts, o.coverage->population->cells)});
+        }
         w.write(d);
         tick();
     }
@@ -215,6 +390,24 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         d.columns.push_back({"area_km2", o.unit_area_km2});
         d.columns.push_back({"density_km2", analysis::density(o.unit_counts, o.unit_area_km2)});
         if (o.hotspots) add_local_columns(d, o.hotspots->units);
+        if (o.coverage) {
+            if (o.coverage->population) {
+                d.columns.push_back({"population", o.coverage->population->units});
+                d.columns.push_back(
+                    {"rate_100k", rate_100k(o.unit_counts, o.coverage->population->units)});
+            }
+            for (const KindCoverage& k : o.coverage->kinds) {
+                std::vector<double> mean, median, p90;
+                for (const auto& s : k.unit_distance) {
+                    mean.push_back(s.mean);
+                    median.push_back(s.median);
+                    p90.push_back(s.p90);
+                }
+                d.columns.push_back({k.config->kind + "_dist_mean", std::move(mean)});
+                d.columns.push_back({k.config->kind + "_dist_median", std::move(median)});
+                d.columns.push_back({k.config->kind + "_dist_p90", std::move(p90)});
+            }
+        }
         w.write(d);
         tick();
     }
@@ -251,6 +444,9 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         d.columns.push_back({"cell_id", std::move(cell)});
         d.columns.push_back({"time", io::TimeValues{inc.time}});
         d.columns.push_back({"category", std::move(category)});
+        if (o.coverage)
+            for (const KindCoverage& k : o.coverage->kinds)
+                d.columns.push_back({"dist_" + k.config->kind, k.incident_distance});
         w.write(d);
         rejects = &o.points->rejects;
     } else {
@@ -334,6 +530,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
             if (o.years > 0) bands.push_back({"incidents per km2 per year", 1.0 / o.years});
             io::write_geotiff(tif.path, *h.kde, *srs, bands);
         }
+        if (o.coverage) write_coverage(w, *o.coverage, srs);
         {
             LayerData d;
             d.name = "city_stats";

@@ -6,6 +6,7 @@
 #include "analysis/grid.hpp"
 #include "analysis/quality.hpp"
 #include "analysis/repair.hpp"
+#include "engine/coverage_stage.hpp"
 #include "engine/hotspot_stage.hpp"
 #include "engine/manifest.hpp"
 #include "io/counts_reader.hpp"
@@ -37,6 +38,7 @@ struct CityOutput {
     std::optional<io::CountsRead> counts; ///< counts-per-area input
     std::optional<analysis::QualityReport> quality;
     std::optional<HotspotResults> hotspots;
+    std::optional<CoverageResults> coverage;
     double years = 0; ///< length of the period covered, 0 when unknown
     std::vector<std::pair<std::string, double>> timings; ///< stage → seconds
     std::vector<std::string> warnings;

@@ -195,6 +195,58 @@ AnalysisParams read_analysis(const toml::table& t, const fs::path& manifest) {
     return a;
 }
 
+FacilityConfig read_facility(const toml::table& t, const CityConfig& city,
+                             const fs::path& manifest) {
+    FacilityConfig f;
+    TableReader r{t, fmt::format("city '{}' [[city.facilities]]", city.name), manifest};
+    f.kind = *r.string("kind", true);
+    if (f.kind.empty() ||
+        f.kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+        r.fail(r.get("kind"), fmt::format("kind = \"{}\": use lower-case letters, digits and '_' "
+                                          "(it names the output layers)",
+                                          f.kind));
+    for (const FacilityConfig& other : city.facilities)
+        if (other.kind == f.kind)
+            r.fail(r.get("kind"), fmt::format("two facility networks have kind '{}'", f.kind));
+    TableReader named{t, fmt::format("city '{}' facilities '{}'", city.name, f.kind), manifest};
+    f.source.path = *named.path("path", true);
+    f.source.layer = named.string("layer").value_or("");
+    f.source.crs = named.string("crs").value_or("");
+    f.source.where = named.string("where").value_or("");
+    f.source.name_field = named.string("name_field").value_or("");
+    named.get("kind");
+    const auto radius = named.number("radius_m");
+    if (!radius)
+        named.fail(nullptr,
+                   "missing required key 'radius_m' (the reach of one facility, in metres)");
+    if (!(*radius > 0))
+        named.fail(named.get("radius_m"),
+                   fmt::format("radius_m = {} must be greater than 0", *radius));
+    f.radius_m = *radius;
+    if (auto k = named.integer("suggest")) {
+        if (*k < 0 || *k > 1000)
+            named.fail(named.get("suggest"), "suggest must be between 0 and 1000");
+        f.suggest = static_cast<std::size_t>(*k);
+    }
+    if (auto o = named.string("objective")) {
+        if (*o == "incidents")
+            f.objective = Objective::incidents;
+        else if (*o == "hotspot")
+            f.objective = Objective::hotspot;
+        else if (*o == "population")
+            f.objective = Objective::population;
+        else
+            named.fail(named.get("objective"),
+                       fmt::format("objective = \"{}\": expected \"incidents\", "
+                                   "\"hotspot\" or \"population\"",
+                                   *o));
+    }
+    f.candidates = named.path("candidates").value_or("");
+    named.finish({"kind", "path", "layer", "crs", "where", "name_field", "radius_m", "suggest",
+                  "objective", "candidates"});
+    return f;
+}
+
 CityConfig read_city(const toml::table& t, std::size_t index, const fs::path& manifest) {
     CityConfig c;
     TableReader r{t, fmt::format("[[city]] #{}", index + 1), manifest};
@@ -251,7 +303,29 @@ CityConfig read_city(const toml::table& t, std::size_t index, const fs::path& ma
             ir.fail(nullptr, "give both x and y (the coordinate columns), or neither");
         c.incidents = s;
     }
-    r.finish({"name", "slug", "boundary", "incidents"});
+    if (const toml::node* f = r.get("facilities")) {
+        if (!f->is_array_of_tables())
+            r.fail(f, "'facilities' must be written as [[city.facilities]] tables");
+        for (const toml::node& item : *f->as_array())
+            c.facilities.push_back(read_facility(*item.as_table(), c, manifest));
+    }
+    if (const toml::table* p = r.table("population")) {
+        TableReader pr{*p, fmt::format("city '{}' population", c.name), manifest};
+        io::FeatureSourceSpec s;
+        s.path = *pr.path("path", true);
+        s.layer = pr.string("layer").value_or("");
+        s.crs = pr.string("crs").value_or("");
+        s.where = pr.string("where").value_or("");
+        s.value_field = *pr.string("field", true);
+        pr.finish({"path", "layer", "crs", "where", "field"});
+        c.population = s;
+    }
+    for (const FacilityConfig& fc : c.facilities)
+        if (fc.objective == Objective::population && !c.population)
+            r.fail(nullptr, fmt::format("facilities '{}': objective = \"population\" needs a "
+                                        "[city.population] layer",
+                                        fc.kind));
+    r.finish({"name", "slug", "boundary", "incidents", "facilities", "population"});
     return c;
 }
 
@@ -293,6 +367,18 @@ Manifest load_manifest(const fs::path& path) {
     std::stringstream ss;
     ss << in.rdbuf();
     return parse_manifest(ss.str(), path);
+}
+
+const char* to_string(Objective o) noexcept {
+    switch (o) {
+    case Objective::incidents:
+        return "incidents";
+    case Objective::hotspot:
+        return "hotspot";
+    case Objective::population:
+        return "population";
+    }
+    return "incidents";
 }
 
 std::string slugify(std::string_view name) {

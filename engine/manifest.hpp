@@ -7,6 +7,7 @@
 #include "analysis/error.hpp"
 #include "analysis/grid.hpp"
 #include "analysis/kde.hpp"
+#include "io/feature_reader.hpp"
 #include "io/incident_reader.hpp"
 #include "io/sources.hpp"
 
@@ -43,12 +44,28 @@ struct AnalysisParams {
     KdeParams kde;
 };
 
+/// What new sites of a facility network should cover most of.
+enum class Objective { incidents, hotspot, population };
+const char* to_string(Objective o) noexcept;
+
+/// A facility network ([[city.facilities]]).
+struct FacilityConfig {
+    std::string kind;             ///< police, cctv, sports, …: names the output layers
+    io::FeatureSourceSpec source; ///< points or polygons
+    double radius_m = 0;          ///< reach of one facility
+    std::size_t suggest = 0;      ///< new sites to propose (0: none)
+    Objective objective = Objective::incidents;
+    std::string candidates; ///< optional point layer of candidate sites
+};
+
 struct CityConfig {
     std::string name;
     std::string slug;
     io::PolygonSourceSpec boundary;
     std::optional<io::IncidentSourceSpec> incidents;
     std::optional<io::CountsSourceSpec> counts;
+    std::vector<FacilityConfig> facilities;
+    std::optional<io::FeatureSourceSpec> population; ///< polygons, value_field = residents
 };
 
 struct Manifest {

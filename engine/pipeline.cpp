@@ -242,6 +242,31 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
     progress.end();
     out.timings.emplace_back("hotspots_s", since(t));
 
+    if (!city.facilities.empty() || city.population) {
+        t = Clock::now();
+        progress.begin(fmt::format("{} coverage", tag));
+        CoverageInput cin;
+        cin.city = &city;
+        cin.target = out.target.get();
+        cin.grid = &out.grid;
+        cin.units = &out.units;
+        cin.boundary = &out.boundary;
+        cin.cell_counts = &out.cell_counts;
+        if (out.points) {
+            cin.x = &out.points->incidents.x;
+            cin.y = &out.points->incidents.y;
+            cin.incident_cell = &out.assignment->cell;
+            cin.incident_unit = &out.assignment->unit;
+        }
+        cin.gi_class = &out.hotspots->grid.gi_class;
+        cin.hot_areas = &out.hotspots->areas;
+        out.coverage = coverage_stage(cin);
+        for (const auto& w : out.coverage->warnings)
+            res.warnings.push_back(w);
+        progress.end();
+        out.timings.emplace_back("coverage_s", since(t));
+    }
+
     const analysis::RejectLog& rejects = out.counts ? out.counts->rejects : out.points->rejects;
     for (std::size_t r = 0; r < analysis::kRejectReasonCount; ++r) {
         const auto reason = static_cast<analysis::RejectReason>(r);

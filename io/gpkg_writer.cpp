@@ -144,6 +144,9 @@ void GpkgWriter::write(const LayerData& d) {
             const auto& w = (*d.wkb)[r];
             if (OGRGeometryFactory::createFromWkb(w.data(), nullptr, &g, w.size()) != OGRERR_NONE)
                 fail(fmt::format("feature {}: bad geometry", r + 1));
+            if (d.geometry_type == wkbMultiPolygon &&
+                wkbFlatten(g->getGeometryType()) == wkbPolygon)
+                g = OGRGeometryFactory::forceToMultiPolygon(g);
             feature.SetGeometryDirectly(g);
         } else if (d.x) {
             feature.SetGeometryDirectly(new OGRPoint{(*d.x)[r], (*d.y)[r]});

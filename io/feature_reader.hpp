@@ -1,0 +1,35 @@
+#pragma once
+/// \file
+/// Reading facility and population layers: points or polygons with an optional name and an
+/// optional numeric value, reprojected to the city's CRS.
+
+#include "analysis/types.hpp"
+#include "io/gdal_util.hpp"
+
+#include <string>
+#include <vector>
+
+namespace vigia::io {
+
+struct FeatureSourceSpec {
+    std::string path, layer, crs, where;
+    std::string name_field;  ///< optional
+    std::string value_field; ///< optional; must be numeric in every feature
+};
+
+struct FeatureRead {
+    std::vector<analysis::Wkb> wkb; ///< 2-D, in the target CRS; multipoints split
+    std::vector<std::string> names;
+    std::vector<double> values; ///< empty without value_field
+    bool points = false, polygons = false;
+    std::string layer;
+};
+
+/// Reads a layer of `role` ("facilities 'police'", "population"). Throws InputError for a
+/// missing file, layer or field, a layer with no features (after `where`), a geometry that is
+/// neither point nor polygon (or polygons where `allow_polygons` is false), and a value that
+/// is empty or not a number (naming the field and the row).
+FeatureRead read_features(const FeatureSourceSpec& spec, const OGRSpatialReference& target,
+                          const std::string& role, bool allow_points, bool allow_polygons);
+
+} // namespace vigia::io
