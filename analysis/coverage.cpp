@@ -45,6 +45,8 @@ FacilityIndex::FacilityIndex(const Facilities& f) {
         m_point.push_back(point);
     }
     m_tree = decltype(m_tree)(boxes.begin(), boxes.end());
+    m_all_points =
+        std::all_of(m_point.begin(), m_point.end(), [](std::uint8_t v) { return v != 0; });
 }
 
 double FacilityIndex::distance(std::int32_t i, const BPoint& p) const {
@@ -58,6 +60,11 @@ double FacilityIndex::distance(std::int32_t i, const BPoint& p) const {
 double FacilityIndex::nearest(double x, double y) const {
     const BPoint p{x, y};
     double best = kInf;
+    if (m_all_points) { // the nearest box is the nearest point
+        for (auto it = m_tree.qbegin(bgi::nearest(p, 1)); it != m_tree.qend(); ++it)
+            best = distance(it->second, p);
+        return best;
+    }
     // Best-first over bounding boxes: stop once a box is farther than the best exact distance.
     for (auto it = m_tree.qbegin(bgi::nearest(p, static_cast<unsigned>(m_shapes.size())));
          it != m_tree.qend(); ++it) {
@@ -133,26 +140,58 @@ ServiceArea service_area(const Facilities& f, double radius, const Boundary& bou
 
 std::vector<double> covered_fraction(const Grid& grid, const Wkb& service) {
     std::vector<double> out(grid.size(), 0.0);
-    parallel_chunks(grid.size(), [&](unsigned, std::size_t b, std::size_t e) {
+    if (grid.size() == 0) return out;
+    // Cells are stored row by row: work a row band at a time, on the service area clipped to
+    // the band (GEOS ClipByRect is linear and cheap), so each cell meets only a small piece.
+    std::vector<std::size_t> row_start{0};
+    for (std::size_t c = 1; c < grid.size(); ++c)
+        if (grid.row[c] != grid.row[c - 1]) row_start.push_back(c);
+    row_start.push_back(grid.size());
+    const bool square = grid.lattice.spec().shape == GridShape::square;
+    parallel_chunks(row_start.size() - 1, [&](unsigned, std::size_t rb, std::size_t re) {
         GeosContext ctx;
         GeomPtr s = from_wkb(ctx, service);
         if (GEOSisEmpty_r(ctx.get(), s.get())) return;
-        PreparedPtr prep = prepare(ctx, s.get());
-        for (std::size_t c = b; c < e; ++c) {
-            GeomPtr cell = from_wkb(ctx, grid.geometry[c]);
-            const char inter = GEOSPreparedIntersects_r(ctx.get(), prep.get(), cell.get());
-            if (inter == 2) ctx.fail("intersects");
-            if (!inter) continue;
-            const char inside = GEOSPreparedContains_r(ctx.get(), prep.get(), cell.get());
-            if (inside == 2) ctx.fail("contains");
-            if (inside) {
-                out[c] = 1.0;
-                continue;
+        for (std::size_t r = rb; r < re; ++r) {
+            const std::size_t first = row_start[r], last = row_start[r + 1];
+            const BBox row_box = grid.lattice.bbox(grid.col[first], grid.row[first]);
+            const BBox last_box = grid.lattice.bbox(grid.col[last - 1], grid.row[last - 1]);
+            GeomPtr band =
+                own(ctx,
+                    GEOSClipByRect_r(ctx.get(), s.get(), row_box.min_corner().x() - 1,
+                                     row_box.min_corner().y() - 1, last_box.max_corner().x() + 1,
+                                     row_box.max_corner().y() + 1),
+                    "clipping the service area to a row");
+            if (GEOSisEmpty_r(ctx.get(), band.get())) continue;
+            PreparedPtr prep = prepare(ctx, band.get());
+            for (std::size_t c = first; c < last; ++c) {
+                GeomPtr cell = from_wkb(ctx, grid.geometry[c]);
+                const char inter = GEOSPreparedIntersects_r(ctx.get(), prep.get(), cell.get());
+                if (inter == 2) ctx.fail("intersects");
+                if (!inter) continue;
+                const char inside = GEOSPreparedContains_r(ctx.get(), prep.get(), cell.get());
+                if (inside == 2) ctx.fail("contains");
+                if (inside) {
+                    out[c] = 1.0;
+                    continue;
+                }
+                const BBox box = grid.lattice.bbox(grid.col[c], grid.row[c]);
+                GeomPtr piece = own(ctx,
+                                    GEOSClipByRect_r(ctx.get(), band.get(), box.min_corner().x(),
+                                                     box.min_corner().y(), box.max_corner().x(),
+                                                     box.max_corner().y()),
+                                    "clipping the service area to a cell");
+                double covered = 0;
+                if (square && !grid.border[c]) {
+                    covered = area(ctx, piece.get()); // the rectangle is the cell
+                } else {
+                    GEOSGeometry* raw = GEOSIntersection_r(ctx.get(), piece.get(), cell.get());
+                    if (!raw) raw = GEOSIntersection_r(ctx.get(), s.get(), cell.get());
+                    covered = area(ctx, own(ctx, raw, "cell coverage").get());
+                }
+                const double a = grid.area_km2[c] * 1e6;
+                out[c] = a > 0 ? std::clamp(covered / a, 0.0, 1.0) : 0.0;
             }
-            GeomPtr part =
-                own(ctx, GEOSIntersection_r(ctx.get(), cell.get(), s.get()), "cell coverage");
-            const double a = area(ctx, cell.get());
-            out[c] = a > 0 ? std::min(1.0, area(ctx, part.get()) / a) : 0.0;
         }
     });
     return out;

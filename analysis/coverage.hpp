@@ -40,6 +40,7 @@ private:
     std::vector<BMultiPolygon> m_shapes;
     std::vector<BPoint> m_points;
     std::vector<std::uint8_t> m_point;
+    bool m_all_points = true;
     bgi::rtree<std::pair<BBox, std::int32_t>, bgi::quadratic<16>> m_tree;
 };
 

@@ -3,6 +3,7 @@
 // Google Benchmark; run by bench/run_stages.sh, which also records peak memory.
 
 #include "analysis/count.hpp"
+#include "analysis/coverage.hpp"
 #include "analysis/global_stats.hpp"
 #include "analysis/grid.hpp"
 #include "analysis/hotspots.hpp"
@@ -153,6 +154,54 @@ void BM_HotAreas(benchmark::State& state) {
     report(state);
 }
 
+/// 2,000 point facilities spread over the city (a fixed seed), radius 800 m.
+const Facilities& facilities() {
+    static const Facilities f = [] {
+        Facilities out;
+        std::mt19937_64 rng{7};
+        std::uniform_real_distribution<double> ux{475000, 525000}, uy{1981000, 2019000};
+        GeosContext c;
+        while (out.size() < 2000) {
+            const double x = ux(rng), y = uy(rng);
+            const auto cell = city().grid.cell_at(x, y);
+            if (cell < 0 || !city().grid.covers(cell, x, y)) continue;
+            GeomPtr p = own(c, GEOSGeom_createPointFromXY_r(c.get(), x, y), "point");
+            out.wkb.push_back(to_wkb(c, p.get()));
+            out.names.push_back(std::to_string(out.size()));
+        }
+        return out;
+    }();
+    return f;
+}
+
+void BM_CoverageDistances1M(benchmark::State& state) {
+    const City& c = city();
+    const FacilityIndex index{facilities()};
+    for (auto _ : state) {
+        auto d = nearest_distances(index, c.x, c.y);
+        benchmark::DoNotOptimize(summarise(std::move(d)));
+    }
+    report(state);
+}
+
+void BM_CoverageServiceAreaAndCells(benchmark::State& state) {
+    const City& c = city();
+    for (auto _ : state) {
+        const ServiceArea sa = service_area(facilities(), 800, c.boundary);
+        benchmark::DoNotOptimize(covered_fraction(c.grid, sa.wkb));
+    }
+    report(state);
+}
+
+void BM_Suggest20Sites(benchmark::State& state) {
+    const City& c = city();
+    // Demand: every cell's incidents (as if none were covered), candidates: every cell centre.
+    for (auto _ : state)
+        benchmark::DoNotOptimize(
+            greedy_max_cover(c.grid.cx, c.grid.cy, c.counts, c.grid.cx, c.grid.cy, 800, 20));
+    report(state);
+}
+
 } // namespace
 
 // Wall-clock time (the stages use both cores); 5 repetitions, medians reported.
@@ -170,5 +219,8 @@ STAGE(BM_Permutations999BothStatistics);
 STAGE(BM_Kde50mQuartic500m);
 STAGE(BM_IncrementalAutocorrelation);
 STAGE(BM_HotAreas);
+STAGE(BM_CoverageDistances1M);
+STAGE(BM_CoverageServiceAreaAndCells);
+STAGE(BM_Suggest20Sites);
 
 BENCHMARK_MAIN();

@@ -19,6 +19,7 @@ std::int64_t count_features(OGRLayer& layer) {
 }
 
 void apply_where(OGRLayer& layer, const std::string& path, const std::string& where) {
+    if (where.empty()) return;
     GdalErrorScope errors;
     if (layer.SetAttributeFilter(where.empty() ? nullptr : where.c_str()) != OGRERR_NONE)
         throw InputError{fmt::format("{} layer '{}': invalid where = \"{}\": {}", path,
