@@ -141,3 +141,50 @@ TEST_F(CoverageRun, AMissingOrNonNumericPopulationFieldIsAnError) {
 
 } // namespace
 } // namespace vigia::test::cli
+
+namespace vigia::test::cli {
+namespace {
+
+TEST_F(CoverageRun, SuggestionsCanComeFromACandidatesLayer) {
+    // Two candidate sites: one reaches the incident at (700, 700), the other reaches nothing.
+    const fs::path cands = tmp.write(
+        "sitios.geojson",
+        geojson(
+            R"({"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":)" +
+            coord(2000, 2000) +
+            R"(}},{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":)" +
+            coord(750, 750) + "}}"));
+    const RunResult r =
+        run(facility("radius_m = 300\nsuggest = 2\ncandidates = " + toml_path(cands)), "");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto ds = open_read(out() / "cuadro.gpkg");
+    OGRLayer* s = ds->GetLayerByName("suggested_police");
+    ASSERT_EQ(s->GetFeatureCount(), 1); // the far candidate gains nothing and is not proposed
+    auto f = OGRFeatureUniquePtr{s->GetNextFeature()};
+    EXPECT_NEAR(f->GetGeometryRef()->toPoint()->getX(), kX0 + 750, 1e-6);
+    EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("gain"), 1);
+}
+
+TEST_F(CoverageRun, OverlappingPopulationPolygonsAreReported) {
+    m_population = tmp.write(
+        "manzanas.geojson",
+        geojson(
+            R"({"type":"Feature","properties":{"pob":100},"geometry":{"type":"Polygon","coordinates":[[)" +
+            coord(0, 0) + "," + coord(600, 0) + "," + coord(600, 1000) + "," + coord(0, 1000) +
+            "," + coord(0, 0) +
+            R"(]]}},{"type":"Feature","properties":{"pob":100},"geometry":{"type":"Polygon","coordinates":[[)" +
+            coord(400, 0) + "," + coord(900, 0) + "," + coord(900, 1000) + "," + coord(400, 1000) +
+            "," + coord(400, 0) + "]]}}"));
+    const RunResult r = run("", population());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(Contains(r.out, "population polygons overlap over 0.20 km2"));
+    EXPECT_TRUE(Contains(r.out, "leave 0.10 km2 of the city uncovered"));
+    auto ds = open_read(out() / "cuadro.gpkg");
+    EXPECT_NEAR(sum_field(*ds, "grid", "population"), 200, 1e-6);
+    const auto info = run_info(*ds);
+    EXPECT_NEAR(std::stod(info.at("population_overlap_km2")), 0.2, 1e-9);
+    EXPECT_NEAR(std::stod(info.at("population_gap_km2")), 0.1, 1e-9);
+}
+
+} // namespace
+} // namespace vigia::test::cli
