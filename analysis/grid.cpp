@@ -34,7 +34,9 @@ Lattice::Lattice(GridSpec spec, double min_x, double min_y, double max_x, double
         const double r = s / kSqrt3; // circumradius = edge length
         m_dy = 1.5 * r;
         m_x0 = std::floor((min_x - s) / s) * s;
-        m_y0 = std::floor((min_y - m_dy) / m_dy) * m_dy;
+        // Whole pairs of rows, so that a row's parity (and so its half-cell shift) is the same
+        // in every run whatever the boundary's extent.
+        m_y0 = std::floor((min_y - m_dy) / (2 * m_dy)) * 2 * m_dy;
         m_cols = static_cast<int>(std::ceil((max_x + s - m_x0) / s)) + 1;
         m_rows = static_cast<int>(std::ceil((max_y + m_dy - m_y0) / m_dy)) + 1;
     }

@@ -240,7 +240,7 @@ double bh_cutoff(std::vector<double> p, double alpha) {
     p.erase(std::remove_if(p.begin(), p.end(), [](double v) { return std::isnan(v); }), p.end());
     std::sort(p.begin(), p.end());
     const double m = static_cast<double>(p.size());
-    double cut = 0;
+    double cut = -1.0; // nothing passes (a p of exactly 0 is a valid cut-off)
     for (std::size_t k = 0; k < p.size(); ++k)
         if (p[k] <= static_cast<double>(k + 1) * alpha / m) cut = p[k];
     return cut;
@@ -257,7 +257,7 @@ std::vector<std::int8_t> confidence_classes(const std::vector<double>& z,
         if (std::isnan(p[i]) || std::isnan(z[i])) continue;
         std::int8_t level = 0;
         for (int l = 0; l < 3; ++l)
-            if (fdr ? (cut[l] > 0 && p[i] <= cut[l]) : p[i] <= cut[l])
+            if (p[i] <= cut[l]) // cut −1: nothing passed at that level
                 level = static_cast<std::int8_t>(l + 1);
         out[i] = static_cast<std::int8_t>(z[i] > 0 ? level : -level);
     }

@@ -54,7 +54,8 @@ PermutationP permutation_p(const std::vector<double>& x, const Weights& gi, cons
 std::vector<std::int8_t> confidence_classes(const std::vector<double>& z,
                                             const std::vector<double>& p, bool fdr);
 
-/// Benjamini–Hochberg cut-off: the largest p_(k) with p_(k) ≤ k α / m (0 when none).
+/// Benjamini–Hochberg cut-off: the largest p_(k) with p_(k) ≤ k α / m (−1 when none; 0 is a
+/// valid cut-off, as erfc underflows to 0 for |z| > 37.5).
 double bh_cutoff(std::vector<double> p, double alpha);
 
 enum class LisaCluster : std::uint8_t { not_significant, hh, ll, lh, hl };

@@ -1,12 +1,16 @@
 #include "engine/batch.hpp"
 
 #include "analysis/error.hpp"
+#include "engine/alliance.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 
 namespace vigia::engine {
+
+namespace fs = std::filesystem;
 
 std::string summary(const CityResult& r) {
     std::string s = fmt::format("{} ({}): {} cells, {} sub-units, {}\n", r.name, r.slug, r.cells,
@@ -35,6 +39,21 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
                                          manifest.path.string(), list)};
         }
     }
+    // Nothing is replaced without --overwrite: say every output in the way before any work.
+    if (!options.overwrite) {
+        std::vector<fs::path> outputs = alliance_paths(options.out_dir);
+        for (const CityConfig& city : manifest.cities) {
+            if (!only.empty() && std::find(only.begin(), only.end(), city.slug) == only.end())
+                continue;
+            outputs.push_back(options.out_dir / (city.slug + ".gpkg"));
+            outputs.push_back(options.out_dir / (city.slug + "_kde.tif"));
+        }
+        std::string existing;
+        for (const auto& p : outputs)
+            if (fs::exists(p)) existing += (existing.empty() ? "" : ", ") + p.string();
+        if (!existing.empty())
+            throw IoError{fmt::format("{}: exists already; pass --overwrite to replace", existing)};
+    }
     BatchResult result;
     Progress progress{options.quiet};
     for (const CityConfig& city : manifest.cities) {
@@ -51,6 +70,12 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
             result.failed.push_back(
                 {city.slug, e.what(), dynamic_cast<const UsageError*>(&e) != nullptr});
         }
+    }
+    if (!result.done.empty()) {
+        write_alliance(options.out_dir, result.done, options.overwrite);
+        std::fprintf(out, "alliance: %s and %s (%zu cities)\n",
+                     alliance_paths(options.out_dir)[0].string().c_str(),
+                     alliance_paths(options.out_dir)[1].string().c_str(), result.done.size());
     }
     return result;
 }

@@ -584,7 +584,10 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         tick();
     }
     w.finish();
-    if (!tif.path.empty()) {
+    if (tif.path.empty()) { // no raster this time: an old one would contradict the new file
+        std::error_code ec;
+        std::filesystem::remove(path.parent_path() / (o.city->slug + "_kde.tif"), ec);
+    } else {
         const auto final_tif = path.parent_path() / (o.city->slug + "_kde.tif");
         io::check_can_write(final_tif, overwrite);
         std::error_code ec;

@@ -1,6 +1,7 @@
 #include "engine/coverage_stage.hpp"
 
 #include "analysis/geos.hpp"
+#include "analysis/repair.hpp"
 #include "io/feature_reader.hpp"
 
 #include <fmt/format.h>
@@ -21,10 +22,36 @@ double share(double part, double whole) {
     return whole > 0 ? part / whole : kNaN;
 }
 
-Population read_population(const CoverageInput& in) {
+bool is_point(const Wkb& w) {
+    return w.size() == 21 && w[0] == 1 && w[1] == 1;
+} // NDR 2-D point
+
+/// Repairs the polygons among `wkb` with GEOS MakeValid, as for the boundary, and says which.
+void repair(std::vector<Wkb>& wkb, const std::vector<std::string>& names, const std::string& what,
+            std::vector<std::string>& warnings) {
+    Polygons polys;
+    std::vector<std::size_t> where;
+    for (std::size_t i = 0; i < wkb.size(); ++i)
+        if (!is_point(wkb[i])) {
+            polys.wkb.push_back(wkb[i]);
+            polys.names.push_back(names[i]);
+            where.push_back(i);
+        }
+    if (polys.size() == 0) return;
+    for (const RepairNote& n : repair_polygons(polys, what))
+        warnings.push_back(
+            fmt::format("{}: feature {} ('{}') was invalid ({}) and was repaired with "
+                        "GEOS MakeValid",
+                        what, where[n.index] + 1, polys.names[n.index], n.reason));
+    for (std::size_t k = 0; k < where.size(); ++k)
+        wkb[where[k]] = std::move(polys.wkb[k]);
+}
+
+Population read_population(const CoverageInput& in, std::vector<std::string>& warnings) {
     Population p;
-    const io::FeatureRead r =
+    io::FeatureRead r =
         io::read_features(*in.city->population, *in.target, "population", false, true);
+    repair(r.wkb, r.names, "population " + in.city->population->path, warnings);
     p.total = std::accumulate(r.values.begin(), r.values.end(), 0.0);
     for (std::size_t i = 0; i < r.values.size(); ++i)
         if (r.values[i] < 0)
@@ -68,7 +95,7 @@ void demand(const CoverageInput& in, const KindCoverage& k, const std::optional<
 }
 
 KindCoverage network(const CoverageInput& in, const FacilityConfig& cfg,
-                     const std::optional<Population>& pop) {
+                     const std::optional<Population>& pop, std::vector<std::string>& warnings) {
     KindCoverage k;
     k.config = &cfg;
     const Grid& g = *in.grid;
@@ -76,6 +103,8 @@ KindCoverage network(const CoverageInput& in, const FacilityConfig& cfg,
         cfg.source, *in.target, fmt::format("facilities '{}'", cfg.kind), true, true);
     k.facilities.wkb = r.wkb;
     k.facilities.names = r.names;
+    repair(k.facilities.wkb, k.facilities.names,
+           fmt::format("facilities '{}' {}", cfg.kind, cfg.source.path), warnings);
     k.polygons = r.polygons;
     const FacilityIndex index{k.facilities};
     const double radius = cfg.radius_m;
@@ -213,7 +242,7 @@ CoverageResults coverage_stage(const CoverageInput& in) {
     CoverageResults out;
     const CityConfig& city = *in.city;
     if (city.population) {
-        out.population = read_population(in);
+        out.population = read_population(in, out.warnings);
         const auto& rep = out.population->report;
         if (rep.overlap_km2 > 0.01)
             out.warnings.push_back(fmt::format(
@@ -229,7 +258,7 @@ CoverageResults coverage_stage(const CoverageInput& in) {
                                                rep.outside));
     }
     for (const FacilityConfig& cfg : city.facilities)
-        out.kinds.push_back(network(in, cfg, out.population));
+        out.kinds.push_back(network(in, cfg, out.population, out.warnings));
 
     // Hot-spot areas outside every network.
     if (!out.kinds.empty() && in.hot_areas && !in.hot_areas->empty()) {

@@ -1,5 +1,6 @@
 #include "engine/manifest.hpp"
 
+#include "io/gdal_util.hpp"
 #include "io/time_parse.hpp"
 
 #include <fmt/format.h>
@@ -130,7 +131,23 @@ AnalysisParams read_analysis(const toml::table& t, const fs::path& manifest) {
         if (!(*s > 0)) r.fail(r.get("cell_size_m"), "cell_size_m must be greater than 0");
         a.grid.cell_size_m = *s;
     }
-    if (auto c = r.string("crs")) a.crs = *c;
+    if (auto c = r.string("crs")) {
+        a.crs = *c;
+        if (a.crs != "auto") {
+            // Checked here so that a bad CRS is a manifest error with its line, before any work.
+            std::unique_ptr<OGRSpatialReference> srs;
+            try {
+                srs = io::make_srs(a.crs, "[analysis] crs");
+            } catch (const InputError& e) {
+                r.fail(r.get("crs"), e.what());
+            }
+            if (!srs->IsProjected() || srs->GetLinearUnits() != 1.0)
+                r.fail(r.get("crs"),
+                       fmt::format("crs = \"{}\" is not a projected CRS in metres; use "
+                                   "\"auto\" or e.g. \"EPSG:32614\"",
+                                   a.crs));
+        }
+    }
     if (const toml::table* p = r.table("period")) {
         TableReader pr{*p, "[analysis] period", manifest};
         const toml::node* s = pr.get("start");

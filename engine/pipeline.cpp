@@ -17,6 +17,8 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <limits>
+#include <numeric>
 
 namespace vigia::engine {
 
@@ -105,6 +107,41 @@ double years_covered(const AnalysisParams& a, const CityOutput& o) {
     return 0.0;
 }
 
+/// The numbers cities are compared on: city_stats, residents and rates, coverage shares.
+std::vector<CityStat> comparable_metrics(const CityOutput& o) {
+    std::vector<CityStat> m = o.hotspots->stats;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    double incidents = 0;
+    for (double c : o.cell_counts)
+        incidents += c;
+    if (o.coverage && o.coverage->population) {
+        const double residents = std::accumulate(o.coverage->population->cells.begin(),
+                                                 o.coverage->population->cells.end(), 0.0);
+        m.push_back(
+            {"residents", residents, "people", "residents inside the boundary (areal weighting)"});
+        m.push_back({"incidents_per_100k", residents > 0 ? incidents / residents * 1e5 : nan,
+                     "per 100,000", "incidents per 100,000 residents over the period"});
+        if (o.years > 0)
+            m.push_back({"incidents_per_100k_per_year",
+                         residents > 0 ? incidents / residents * 1e5 / o.years : nan,
+                         "per 100,000 per year", "incidents per 100,000 residents per year"});
+    }
+    if (o.coverage)
+        for (const KindCoverage& k : o.coverage->kinds) {
+            const std::string p = "coverage_" + k.config->kind + "_";
+            m.push_back({p + "incident_share", k.incident_share, "share",
+                         fmt::format("incidents within {} m of a '{}' facility", k.config->radius_m,
+                                     k.config->kind)});
+            m.push_back({p + "hotspot_incident_share", k.hot_incident_share, "share",
+                         "hot-spot incidents within reach"});
+            m.push_back(
+                {p + "population_share", k.population_share, "share", "residents within reach"});
+            m.push_back(
+                {p + "dist_median_m", k.distance.median, "m", "median distance of incidents"});
+        }
+    return m;
+}
+
 } // namespace
 
 CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunOptions& options,
@@ -118,6 +155,7 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
     res.slug = city.slug;
     res.output = options.out_dir / (city.slug + ".gpkg");
     io::check_can_write(res.output, options.overwrite);
+    io::check_can_write(options.out_dir / (city.slug + "_kde.tif"), options.overwrite);
     const std::string tag = fmt::format("[{}]", city.slug);
 
     // Boundary, CRS, sub-units.
@@ -285,6 +323,11 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
     write_city(out, res.output, options.overwrite, [&](double f) { progress.update(f); });
     progress.end();
     res.seconds = since(t0);
+    res.metrics = comparable_metrics(out);
+    {
+        auto wgs84 = io::make_srs("EPSG:4326", "alliance");
+        res.boundary_lonlat = io::reproject(out.boundary.wkb, *out.target, *wgs84);
+    }
     return res;
 }
 

@@ -3,6 +3,7 @@
 /// One city, end to end: read → reproject → grid → count → check → write. A batch is a loop
 /// over cities calling run_city with the manifest's shared parameters.
 
+#include "engine/hotspot_stage.hpp"
 #include "engine/manifest.hpp"
 #include "engine/progress.hpp"
 
@@ -31,6 +32,10 @@ struct CityResult {
     std::string crs;
     std::vector<std::string> warnings;
     double seconds = 0;
+    /// The comparable metrics (the city_stats rows and the coverage shares), for the
+    /// alliance table; and the boundary in longitude/latitude (EPSG:4326) for its map layer.
+    std::vector<CityStat> metrics;
+    analysis::Wkb boundary_lonlat;
 };
 
 /// Runs one city. Throws VigiaError subclasses on bad input or I/O failure; the output file

@@ -69,19 +69,21 @@ CountsRead read_counts(const CountsSourceSpec& spec, const std::vector<std::stri
     std::map<std::string, double> unknown;
     analysis::AreaCounts& ac = out.counts;
 
+    // With a where filter, every row it removes is listed with its incidents: first the whole
+    // table (FID → count), then the rows that pass; the rest were filtered (a NULL filter
+    // value removes a row too, and it is listed).
+    std::vector<std::pair<std::int64_t, double>> all_rows;
     if (!spec.where.empty()) {
-        // Incidents the filter removes are counted, not lost: read them with the negation.
-        apply_where(layer, spec.path, "NOT (" + spec.where + ")");
-        for (auto& f : layer) {
-            const double n = whole_number(*f, c.count, spec.count, where, true);
-            out.incidents += n;
-            out.rejects.add_bulk(RejectReason::filtered, static_cast<std::int64_t>(n));
-        }
+        layer.ResetReading();
+        for (auto& f : layer)
+            all_rows.emplace_back(f->GetFID(), whole_number(*f, c.count, spec.count, where, true));
         apply_where(layer, spec.path, spec.where);
     }
+    std::vector<std::int64_t> passed_fids;
     layer.ResetReading();
     for (auto& f : layer) {
         ++out.rows;
+        if (!spec.where.empty()) passed_fids.push_back(f->GetFID());
         const std::int64_t row = f->GetFID();
         const double n = whole_number(*f, c.count, spec.count, where, false);
         if (n < 0)
@@ -128,6 +130,15 @@ CountsRead read_counts(const CountsSourceSpec& spec, const std::vector<std::stri
         ac.year.push_back(year);
         ac.month.push_back(month);
         ac.count.push_back(n);
+    }
+    if (!spec.where.empty()) {
+        std::sort(passed_fids.begin(), passed_fids.end());
+        for (const auto& [fid, n] : all_rows) {
+            if (std::binary_search(passed_fids.begin(), passed_fids.end(), fid)) continue;
+            out.incidents += n;
+            out.rejects.add(RejectReason::filtered, fid,
+                            "excluded by where = \"" + spec.where + "\"", n);
+        }
     }
     if (out.rows == 0 && out.incidents == 0)
         throw InputError{fmt::format("{}: has no rows", where)};

@@ -118,6 +118,23 @@ void transform_points(OGRCoordinateTransformation& ct, std::vector<double>& x,
     }
 }
 
+std::vector<unsigned char> reproject(const std::vector<unsigned char>& wkb,
+                                     const OGRSpatialReference& from,
+                                     const OGRSpatialReference& to) {
+    OGRGeometry* raw = nullptr;
+    if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &raw, wkb.size()) != OGRERR_NONE)
+        throw InputError{"reproject: invalid WKB"};
+    OGRGeometryUniquePtr g{raw};
+    TransformPtr ct = make_transform(from, to);
+    GdalErrorScope errors;
+    if (g->transform(ct.get()) != OGRERR_NONE)
+        throw InputError{fmt::format("reproject: {} to {} failed: {}", srs_label(from),
+                                     srs_label(to), errors.last_error())};
+    std::vector<unsigned char> out(static_cast<std::size_t>(g->WkbSize()));
+    g->exportToWkb(wkbNDR, out.data(), wkbVariantIso);
+    return out;
+}
+
 std::string field_list(OGRLayer& layer) {
     std::string out;
     OGRFeatureDefn* d = layer.GetLayerDefn();

@@ -56,6 +56,11 @@ TransformPtr make_transform(const OGRSpatialReference& from, const OGRSpatialRef
 void transform_points(OGRCoordinateTransformation& ct, std::vector<double>& x,
                       std::vector<double>& y, std::vector<std::uint8_t>& ok);
 
+/// A WKB geometry reprojected between two CRSs (2-D WKB out). Throws InputError.
+std::vector<unsigned char> reproject(const std::vector<unsigned char>& wkb,
+                                     const OGRSpatialReference& from,
+                                     const OGRSpatialReference& to);
+
 /// Lower-case names of a layer's fields, comma separated (for "expected one of" messages).
 std::string field_list(OGRLayer& layer);
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -101,9 +102,11 @@ IncidentRead read_incidents(const IncidentSourceSpec& spec, const OGRSpatialRefe
     inc.reserve(static_cast<std::size_t>(expected));
     std::unordered_map<std::string, std::int32_t> category_index;
     std::int64_t seen = 0, passed = 0;
+    std::vector<std::int64_t> passed_fids; // with a where filter: to list the others
     layer.ResetReading();
     for (auto& f : layer) {
         ++passed;
+        if (total >= 0) passed_fids.push_back(f->GetFID());
         const std::int64_t row = f->GetFID();
         if (progress && known && (passed & 0xFFFF) == 0)
             progress(0.9 *
@@ -206,8 +209,23 @@ IncidentRead read_incidents(const IncidentSourceSpec& spec, const OGRSpatialRefe
                     fmt::format("a {}, expected a point", g->getGeometryName()));
         }
     }
-    if (total >= 0) rej.add_bulk(RejectReason::filtered, total - passed);
-    out.records = seen + (total >= 0 ? total - passed : 0);
+    if (total >= 0) {
+        // Every record the filter removed is listed, not only counted: read the layer once more
+        // without the filter (records whose filter is NULL are removed too, and listed here).
+        std::sort(passed_fids.begin(), passed_fids.end());
+        layer.SetAttributeFilter(nullptr);
+        layer.ResetReading();
+        std::int64_t filtered = 0;
+        for (auto& f : layer) {
+            if (std::binary_search(passed_fids.begin(), passed_fids.end(), f->GetFID())) continue;
+            ++filtered;
+            rej.add(RejectReason::filtered, f->GetFID(),
+                    "excluded by where = \"" + spec.where + "\"");
+        }
+        out.records = seen + filtered;
+    } else {
+        out.records = seen;
+    }
     if (out.records == 0)
         throw InputError{fmt::format("{}: has no incidents (the layer is empty)", where)};
 

@@ -45,7 +45,8 @@ void expect_fields(GDALDataset& ds, const std::string& layer,
 
 TEST_F(Demo, WritesOneGeoPackagePerCityAndNothingElse) {
     EXPECT_EQ(entries(out_dir()),
-              (std::vector<std::string>{"cdmx.gpkg", "zapopan.gpkg", "zapopan_kde.tif"}));
+              (std::vector<std::string>{"alliance.csv", "alliance.gpkg", "cdmx.gpkg",
+                                        "zapopan.gpkg", "zapopan_kde.tif"}));
     EXPECT_TRUE(Contains(s_run->out, "Demo outputs are in"));
     EXPECT_TRUE(Contains(s_run->out, "Zapopan (zapopan)"));
     EXPECT_TRUE(Contains(s_run->out, "(cdmx)"));
@@ -162,7 +163,8 @@ TEST_F(Demo, RefusesToReplaceOutputsWithoutOverwriteAndReplacesThemWithIt) {
     TempDir tmp;
     const fs::path dir = tmp / "demo";
     fs::create_directories(dir);
-    for (const char* name : {"zapopan.gpkg", "cdmx.gpkg", "zapopan_kde.tif"})
+    for (const char* name :
+         {"zapopan.gpkg", "cdmx.gpkg", "zapopan_kde.tif", "alliance.gpkg", "alliance.csv"})
         fs::copy_file(out_dir() / name, dir / name);
     const std::string zapopan_before = slurp(dir / "zapopan.gpkg");
     const std::string cdmx_before = slurp(dir / "cdmx.gpkg");
@@ -173,8 +175,8 @@ TEST_F(Demo, RefusesToReplaceOutputsWithoutOverwriteAndReplacesThemWithIt) {
     EXPECT_EQ(again.exit_code, 1) << again.err;
     EXPECT_TRUE(Contains(again.err, "--overwrite"));
     EXPECT_TRUE(Contains(again.err, (dir / "zapopan.gpkg").string()));
-    EXPECT_EQ(entries(dir),
-              (std::vector<std::string>{"cdmx.gpkg", "zapopan.gpkg", "zapopan_kde.tif"}));
+    EXPECT_EQ(entries(dir), (std::vector<std::string>{"alliance.csv", "alliance.gpkg", "cdmx.gpkg",
+                                                      "zapopan.gpkg", "zapopan_kde.tif"}));
     EXPECT_EQ(fs::last_write_time(dir / "zapopan.gpkg"), zapopan_time);
     EXPECT_EQ(fs::last_write_time(dir / "cdmx.gpkg"), cdmx_time);
     EXPECT_TRUE(slurp(dir / "zapopan.gpkg") == zapopan_before) << "zapopan.gpkg changed";
@@ -182,8 +184,8 @@ TEST_F(Demo, RefusesToReplaceOutputsWithoutOverwriteAndReplacesThemWithIt) {
 
     const RunResult forced = run_vigia({"demo", "--quiet", "--overwrite", "-o", dir.string()});
     ASSERT_EQ(forced.exit_code, 0) << forced.err;
-    EXPECT_EQ(entries(dir),
-              (std::vector<std::string>{"cdmx.gpkg", "zapopan.gpkg", "zapopan_kde.tif"}));
+    EXPECT_EQ(entries(dir), (std::vector<std::string>{"alliance.csv", "alliance.gpkg", "cdmx.gpkg",
+                                                      "zapopan.gpkg", "zapopan_kde.tif"}));
     EXPECT_NE(fs::last_write_time(dir / "zapopan.gpkg"), zapopan_time) << "not replaced";
     EXPECT_NE(fs::last_write_time(dir / "cdmx.gpkg"), cdmx_time) << "not replaced";
     auto ds = open_read(dir / "zapopan.gpkg");

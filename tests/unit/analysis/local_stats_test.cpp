@@ -25,7 +25,8 @@ TEST(FalseDiscoveryRate, BenjaminiHochbergCutOffOnTheTextbookExample) {
     EXPECT_DOUBLE_EQ(bh_cutoff(p, 0.05), 0.008); // 0.039 > 3/10 · 0.05
     EXPECT_DOUBLE_EQ(bh_cutoff(p, 0.10), 0.06);  // 0.06 ≤ 6/10 · 0.10, 0.074 > 7/10 · 0.10
     EXPECT_DOUBLE_EQ(bh_cutoff(p, 0.01), 0.001);
-    EXPECT_DOUBLE_EQ(bh_cutoff({0.5, 0.9}, 0.05), 0.0);
+    EXPECT_DOUBLE_EQ(bh_cutoff({0.5, 0.9}, 0.05), -1.0);
+    EXPECT_DOUBLE_EQ(bh_cutoff({0.0, 0.9}, 0.05), 0.0); // a p of exactly 0 passes
 }
 
 TEST(ConfidenceClasses, FollowArcGISBinsWithAndWithoutFdr) {
@@ -39,6 +40,14 @@ TEST(ConfidenceClasses, FollowArcGISBinsWithAndWithoutFdr) {
     // With FDR: 0.01 level cut-off 0.001, 0.05 level 0.008, 0.10 level 0.06.
     const auto fdr = confidence_classes(z, p, true);
     EXPECT_EQ(fdr, (std::vector<std::int8_t>{3, -2, 1, -1, 1, -1, 0, 0, 0, 0}));
+}
+
+TEST(ConfidenceClasses, ZScoresSoLargeThatPUnderflowsToZeroAreHotSpots) {
+    // erfc(49 / √2) is 0 in double precision: the FDR cut-off is 0 and those cells pass.
+    const std::vector<double> z{49.0, 0.1, -0.2};
+    const std::vector<double> p{two_sided_p(49.0), two_sided_p(0.1), two_sided_p(-0.2)};
+    ASSERT_EQ(p[0], 0.0);
+    EXPECT_EQ(confidence_classes(z, p, true), (std::vector<std::int8_t>{3, 0, 0}));
 }
 
 TEST(ConfidenceClasses, UndefinedValuesAreNotSignificant) {

@@ -1,4 +1,5 @@
 #include "engine/manifest.hpp"
+#include "io/gdal_util.hpp"
 
 #include <gtest/gtest.h>
 
@@ -127,6 +128,14 @@ TEST(Manifest, BadPeriodAndTomlSyntaxAreReportedWithLines) {
                   .find("before"),
               std::string::npos);
     EXPECT_NE(error_of("[analysis\n").find("/m/alliance.toml:1:"), std::string::npos);
+}
+
+TEST(Manifest, AGeographicOrUnknownCrsIsAManifestErrorWithItsLine) {
+    vigia::io::register_gdal();
+    const std::string m = error_of("[analysis]\ngrid = \"hex\"\ncrs = \"EPSG:4326\"\n");
+    EXPECT_NE(m.find(":3:"), std::string::npos) << m;
+    EXPECT_NE(m.find("not a projected CRS in metres"), std::string::npos) << m;
+    EXPECT_NE(error_of("[analysis]\ncrs = \"EPSG:999999\"\n").find(":2:"), std::string::npos);
 }
 
 TEST(Manifest, DuplicateSlugsAreAnError) {

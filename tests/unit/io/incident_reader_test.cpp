@@ -113,6 +113,8 @@ TEST(IncidentReader, WhereFilterCountsTheFilteredRecords) {
     EXPECT_EQ(r.incidents.size(), 2u);
     EXPECT_EQ(r.records, 3);
     EXPECT_EQ(r.rejects.count(analysis::RejectReason::filtered), 1);
+    ASSERT_EQ(r.rejects.rows().size(), 1u); // listed, not only counted
+    EXPECT_EQ(r.rejects.rows()[0].row, 2);
     spec.where = "delito = ";
     EXPECT_THROW(io::read_incidents(spec, *utm14(), std::nullopt), InputError);
 }

@@ -1,0 +1,125 @@
+#include "engine/alliance.hpp"
+
+#include "analysis/error.hpp"
+#include "io/gpkg_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <unistd.h>
+
+namespace vigia::engine {
+
+namespace fs = std::filesystem;
+
+std::vector<fs::path> alliance_paths(const fs::path& dir) {
+    return {dir / "alliance.gpkg", dir / "alliance.csv"};
+}
+
+namespace {
+
+/// CSV field: quoted when it holds a comma, quote or line break.
+std::string csv(const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s)
+        q += c == '"' ? std::string{"\"\""} : std::string(1, c);
+    return q + "\"";
+}
+
+std::string value_text(double v) {
+    return std::isnan(v) ? "" : fmt::format("{}", v);
+}
+
+} // namespace
+
+void write_alliance(const fs::path& dir, const std::vector<CityResult>& cities, bool overwrite) {
+    const auto paths = alliance_paths(dir);
+    // Metric names in first-seen order: the same metric is one column for every city.
+    std::vector<std::string> names;
+    std::map<std::string, std::size_t> column;
+    for (const CityResult& c : cities)
+        for (const CityStat& m : c.metrics)
+            if (column.emplace(m.metric, names.size()).second) names.push_back(m.metric);
+
+    io::GpkgWriter w{paths[0], overwrite};
+    auto wgs84 = io::make_srs("EPSG:4326", "alliance");
+    {
+        io::LayerData d;
+        d.name = "cities";
+        d.description =
+            "Every city of the batch with its comparable metrics (boundaries in EPSG:4326)";
+        d.srs = wgs84.get();
+        d.geometry_type = wkbMultiPolygon;
+        std::vector<analysis::Wkb> geom;
+        std::vector<std::string> name, slug;
+        std::vector<std::vector<double>> values(names.size(),
+                                                std::vector<double>(cities.size(), std::nan("")));
+        for (std::size_t i = 0; i < cities.size(); ++i) {
+            geom.push_back(cities[i].boundary_lonlat);
+            name.push_back(cities[i].name);
+            slug.push_back(cities[i].slug);
+            for (const CityStat& m : cities[i].metrics)
+                values[column.at(m.metric)][i] = m.value;
+        }
+        d.wkb = &geom;
+        d.columns.push_back({"city", std::move(name)});
+        d.columns.push_back({"slug", std::move(slug)});
+        for (std::size_t k = 0; k < names.size(); ++k)
+            d.columns.push_back({names[k], std::move(values[k])});
+        w.write(d);
+    }
+    std::vector<std::string> city, slug, category, metric, unit, description;
+    std::vector<double> value;
+    for (const CityResult& c : cities)
+        for (const CityStat& m : c.metrics) {
+            city.push_back(c.name);
+            slug.push_back(c.slug);
+            category.push_back("all");
+            metric.push_back(m.metric);
+            value.push_back(m.value);
+            unit.push_back(m.unit);
+            description.push_back(m.description);
+        }
+    {
+        io::LayerData d;
+        d.name = "metrics";
+        d.description = "Comparable metrics, one row per city, category and metric";
+        d.columns.push_back({"city", city});
+        d.columns.push_back({"slug", slug});
+        d.columns.push_back({"category", category});
+        d.columns.push_back({"metric", metric});
+        d.columns.push_back({"value", value});
+        d.columns.push_back({"unit", unit});
+        d.columns.push_back({"description", description});
+        w.write(d);
+    }
+    // The CSV for spreadsheets: written beside, renamed only once complete.
+    io::check_can_write(paths[1], overwrite);
+    const fs::path tmp = dir / fmt::format(".alliance.partial-{}.csv", static_cast<long>(getpid()));
+    {
+        std::ofstream out{tmp, std::ios::binary};
+        if (!out) throw IoError{fmt::format("{}: cannot create", tmp.string())};
+        out << "city,slug,category,metric,value,unit\n";
+        for (std::size_t i = 0; i < city.size(); ++i)
+            out << csv(city[i]) << ',' << csv(slug[i]) << ',' << category[i] << ','
+                << csv(metric[i]) << ',' << value_text(value[i]) << ',' << csv(unit[i]) << '\n';
+        out.flush();
+        if (!out) {
+            std::error_code ec;
+            fs::remove(tmp, ec);
+            throw IoError{fmt::format("{}: writing failed", tmp.string())};
+        }
+    }
+    w.finish();
+    std::error_code ec;
+    fs::rename(tmp, paths[1], ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw IoError{fmt::format("{}: cannot rename into place", paths[1].string())};
+    }
+}
+
+} // namespace vigia::engine
