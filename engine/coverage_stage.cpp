@@ -64,34 +64,49 @@ Population read_population(const CoverageInput& in, std::vector<std::string>& wa
     return p;
 }
 
-/// The objective's weight per grid cell: what is not yet covered, and what is.
-void demand(const CoverageInput& in, const KindCoverage& k, const std::optional<Population>& pop,
-            std::vector<double>& uncovered, double& total, double& covered) {
+/// What new sites should cover: the objective's weight not yet covered, as weighted points.
+/// Incidents (point input) are demand points themselves, so that "covered" means the same
+/// exact distance for existing and new sites; residents and counts-per-area incidents are
+/// known per cell only and stand at the cell's centre.
+struct Demand {
+    std::vector<double> x, y, w;
+    double total = 0, covered = 0;
+};
+
+Demand demand(const CoverageInput& in, const KindCoverage& k, const std::optional<Population>& pop) {
     const Grid& g = *in.grid;
-    uncovered.assign(g.size(), 0.0);
-    total = covered = 0;
+    Demand d;
     const Objective o = k.config->objective;
-    if (o == Objective::population) {
-        for (std::size_t c = 0; c < g.size(); ++c) {
-            uncovered[c] = pop->cells[c] * (1.0 - k.cell_covered[c]);
-            total += pop->cells[c];
-        }
-    } else if (in.x) {
-        // Incidents (or those in hot cells), each covered or not by its exact distance.
+    if (o != Objective::population && in.x) {
         for (std::size_t i = 0; i < in.x->size(); ++i) {
             const std::int32_t c = (*in.incident_cell)[i];
             if (o == Objective::hotspot && (*in.gi_class)[c] < 2) continue;
-            total += 1;
-            if (k.incident_distance[i] > k.config->radius_m) uncovered[c] += 1;
+            d.total += 1;
+            if (k.incident_distance[i] <= k.config->radius_m) {
+                d.covered += 1;
+                continue;
+            }
+            d.x.push_back((*in.x)[i]);
+            d.y.push_back((*in.y)[i]);
+            d.w.push_back(1.0);
         }
-    } else {
-        for (std::size_t c = 0; c < g.size(); ++c) {
-            if (o == Objective::hotspot && (*in.gi_class)[c] < 2) continue;
-            uncovered[c] = (*in.cell_counts)[c] * (1.0 - k.cell_covered[c]);
-            total += (*in.cell_counts)[c];
-        }
+        return d;
     }
-    covered = total - std::accumulate(uncovered.begin(), uncovered.end(), 0.0);
+    for (std::size_t c = 0; c < g.size(); ++c) {
+        double weight = 0;
+        if (o == Objective::population) {
+            weight = pop->cells[c];
+        } else {
+            if (o == Objective::hotspot && (*in.gi_class)[c] < 2) continue;
+            weight = (*in.cell_counts)[c];
+        }
+        d.total += weight;
+        d.covered += weight * k.cell_covered[c];
+        d.x.push_back(g.cx[c]);
+        d.y.push_back(g.cy[c]);
+        d.w.push_back(weight * (1.0 - k.cell_covered[c]));
+    }
+    return d;
 }
 
 KindCoverage network(const CoverageInput& in, const FacilityConfig& cfg,
@@ -203,8 +218,9 @@ KindCoverage network(const CoverageInput& in, const FacilityConfig& cfg,
     }
 
     if (cfg.suggest > 0) {
-        std::vector<double> weight;
-        demand(in, k, pop, weight, k.demand_total, k.demand_covered);
+        const Demand dem = demand(in, k, pop);
+        k.demand_total = dem.total;
+        k.demand_covered = dem.covered;
         std::vector<double> cand_x, cand_y;
         if (!cfg.candidates.empty()) {
             io::FeatureSourceSpec spec;
@@ -227,7 +243,7 @@ KindCoverage network(const CoverageInput& in, const FacilityConfig& cfg,
                     cand_y.push_back(g.cy[c]);
                 }
         }
-        k.siting = greedy_max_cover(g.cx, g.cy, weight, cand_x, cand_y, radius, cfg.suggest);
+        k.siting = greedy_max_cover(dem.x, dem.y, dem.w, cand_x, cand_y, radius, cfg.suggest);
         for (const Site& s : k.siting.sites) {
             k.site_x.push_back(cand_x[s.candidate]);
             k.site_y.push_back(cand_y[s.candidate]);
