@@ -213,6 +213,7 @@ Apportioned apportion(const std::vector<Wkb>& sources, const std::vector<double>
     parallel_chunks(targets.size(), [&](unsigned, std::size_t b, std::size_t e) {
         GeosContext local;
         std::vector<GeomPtr> parsed(sources.size());
+        std::vector<PreparedPtr> prepared(sources.size());
         for (std::size_t t = b; t < e; ++t) {
             GeomPtr target = from_wkb(local, targets[t]);
             double xmin, ymin, xmax, ymax;
@@ -222,11 +223,24 @@ Apportioned apportion(const std::vector<Wkb>& sources, const std::vector<double>
             GEOSGeom_getYMax_r(local.get(), target.get(), &ymax);
             for (std::int32_t s : index.candidates(BBox{BPoint{xmin, ymin}, BPoint{xmax, ymax}})) {
                 if (!(source_area[s] > 0) || values[s] == 0) continue;
-                if (!parsed[s]) parsed[s] = from_wkb(local, sources[s]);
-                GeomPtr inter =
-                    own(local, GEOSIntersection_r(local.get(), target.get(), parsed[s].get()),
-                        "apportioning a polygon");
-                const double a = area(local, inter.get());
+                if (!parsed[s]) {
+                    parsed[s] = from_wkb(local, sources[s]);
+                    prepared[s] = prepare(local, parsed[s].get());
+                }
+                // A target wholly inside the source (most cells of a large polygon) needs no
+                // overlay: its share is its own area.
+                const char inside =
+                    GEOSPreparedContains_r(local.get(), prepared[s].get(), target.get());
+                if (inside == 2) local.fail("contains");
+                double a = 0;
+                if (inside) {
+                    a = area(local, target.get());
+                } else {
+                    GeomPtr inter =
+                        own(local, GEOSIntersection_r(local.get(), target.get(), parsed[s].get()),
+                            "apportioning a polygon");
+                    a = area(local, inter.get());
+                }
                 if (a > 0) out.values[t] += values[s] * a / source_area[s];
             }
         }

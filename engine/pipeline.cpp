@@ -235,14 +235,19 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
         out.points = std::move(read);
     } else {
         t = Clock::now();
-        io::CountsRead read =
-            io::read_counts(*city.counts, boundary.keys(), manifest.analysis.period);
+        io::CountsRead read = io::read_counts(*city.counts, boundary.keys(), units.area_km2(),
+                                              manifest.analysis.period);
         out.timings.emplace_back("read_counts_s", since(t));
         t = Clock::now();
         out.unit_counts = analysis::tally(read.counts.unit, out.units.size(), read.counts.count);
         const auto overlaps = analysis::cell_unit_overlaps(out.grid, out.units, units);
         out.cell_counts = analysis::apportion_to_cells(overlaps, units.area_km2(), out.unit_counts);
         out.timings.emplace_back("count_s", since(t));
+        if (!read.shared_keys.empty())
+            res.warnings.push_back(fmt::format(
+                "{} keys name several sub-unit polygons (e.g. '{}', {} polygons): their counts are "
+                "shared among them by area",
+                read.shared_keys.size(), read.shared_keys[0].first, read.shared_keys[0].second));
         if (!read.unknown_keys.empty()) {
             std::string list;
             for (std::size_t i = 0; i < read.unknown_keys.size() && i < 5; ++i)

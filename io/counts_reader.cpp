@@ -44,7 +44,7 @@ double whole_number(OGRFeature& f, int i, const std::string& field, const std::s
 } // namespace
 
 CountsRead read_counts(const CountsSourceSpec& spec, const std::vector<std::string>& unit_keys,
-                       const std::optional<Period>& period) {
+                       const std::vector<double>& unit_area, const std::optional<Period>& period) {
     CountsRead out;
     GDALDatasetUniquePtr ds = open_vector(spec.path);
     OGRLayer& layer = pick_layer(*ds, spec.path, spec.layer);
@@ -62,9 +62,14 @@ CountsRead read_counts(const CountsSourceSpec& spec, const std::vector<std::stri
         c.month = require_field(layer, spec.path, spec.month, "month");
     }
 
-    std::unordered_map<std::string, std::int32_t> unit_of;
+    // A key may name several polygons (a unit stored as several parts): its counts are then
+    // shared among them by area, and the key is reported.
+    std::unordered_map<std::string, std::vector<std::int32_t>> unit_of;
     for (std::size_t i = 0; i < unit_keys.size(); ++i)
-        unit_of.emplace(unit_keys[i], static_cast<std::int32_t>(i));
+        unit_of[unit_keys[i]].push_back(static_cast<std::int32_t>(i));
+    for (const auto& [key, units] : unit_of)
+        if (units.size() > 1) out.shared_keys.emplace_back(key, units.size());
+    std::sort(out.shared_keys.begin(), out.shared_keys.end());
     std::unordered_map<std::string, std::int32_t> category_of;
     std::map<std::string, double> unknown;
     analysis::AreaCounts& ac = out.counts;
@@ -125,11 +130,18 @@ CountsRead read_counts(const CountsSourceSpec& spec, const std::vector<std::stri
             if (fresh) ac.categories.push_back(label);
             cat = it->second;
         }
-        ac.unit.push_back(u->second);
-        ac.category.push_back(cat);
-        ac.year.push_back(year);
-        ac.month.push_back(month);
-        ac.count.push_back(n);
+        double total_area = 0;
+        for (std::int32_t k : u->second)
+            total_area += unit_area.empty() ? 1.0 : unit_area[k];
+        for (std::int32_t k : u->second) {
+            const double part = unit_area.empty() ? 1.0 : unit_area[k];
+            ac.unit.push_back(k);
+            ac.category.push_back(cat);
+            ac.year.push_back(year);
+            ac.month.push_back(month);
+            ac.count.push_back(total_area > 0 ? n * part / total_area
+                                              : n / static_cast<double>(u->second.size()));
+        }
     }
     if (!spec.where.empty()) {
         std::sort(passed_fids.begin(), passed_fids.end());

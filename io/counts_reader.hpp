@@ -22,12 +22,16 @@ struct CountsRead {
     /// Keys that match no polygon, with the incidents they carry, largest first.
     std::vector<std::pair<std::string, double>> unknown_keys;
     std::int64_t time_min = analysis::kNoTime, time_max = analysis::kNoTime;
+    /// Keys that name several polygons, with how many: their counts are shared by area.
+    std::vector<std::pair<std::string, std::size_t>> shared_keys;
 };
 
-/// Reads the table and joins it to `unit_keys` (the polygons' key values, in order).
+/// Reads the table and joins it to `unit_keys` (the polygons' key values, in order); a key
+/// that names several polygons shares its counts among them in proportion to `unit_area`.
 /// Throws InputError for a missing file, layer or field, and for a count, year or month that
 /// is not a whole number (or a negative count, or a month outside 1..12), naming the row.
 CountsRead read_counts(const CountsSourceSpec& spec, const std::vector<std::string>& unit_keys,
+                       const std::vector<double>& unit_area,
                        const std::optional<Period>& period);
 
 } // namespace vigia::io

@@ -117,3 +117,36 @@ TEST_F(CountsPerArea, CountsTheIncidentsOfFilteredRowsAsFiltered) {
 
 } // namespace
 } // namespace vigia::test::cli
+
+namespace vigia::test::cli {
+namespace {
+
+TEST_F(CountsPerArea, AKeyNamingSeveralPolygonsSharesItsCountsByArea) {
+    // Two polygons keyed "K1": a 1000 x 600 m part and a 1000 x 400 m part; 10 incidents.
+    const fs::path boundary = tmp.write(
+        "partes.geojson",
+        R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32614"}},"features":[)"
+        R"({"type":"Feature","properties":{"clave":"K1"},"geometry":{"type":"Polygon","coordinates":[[[480000,2130000],[481000,2130000],[481000,2130600],[480000,2130600],[480000,2130000]]]}},)"
+        R"({"type":"Feature","properties":{"clave":"K1"},"geometry":{"type":"Polygon","coordinates":[[[480000,2130600],[481000,2130600],[481000,2131000],[480000,2131000],[480000,2130600]]]}}]})");
+    const fs::path counts = tmp.write("conteos.csv", "clave,total\nK1,10\n");
+    const fs::path manifest = tmp.write(
+        "alliance.toml",
+        square_500_analysis() +
+            city("Partes", "{ path = " + toml_path(boundary) + ", name_field = \"clave\" }",
+                 "{ counts = " + toml_path(counts) +
+                     ", key = \"clave\", unit_key = \"clave\", count = \"total\" }"));
+    const RunResult r = run_vigia({"run", manifest.string(), "-o", out().string(), "--quiet"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(Contains(r.out, "keys name several sub-unit polygons (e.g. 'K1', 2 polygons)"));
+    auto ds = open_read(out() / "partes.gpkg");
+    std::vector<double> counts_by_unit;
+    OGRLayer* units = ds->GetLayerByName("units");
+    for (auto& f : *units)
+        counts_by_unit.push_back(f->GetFieldAsDouble("count"));
+    ASSERT_EQ(counts_by_unit.size(), 2u);
+    EXPECT_NEAR(counts_by_unit[0], 6, 1e-9);
+    EXPECT_NEAR(counts_by_unit[1], 4, 1e-9);
+}
+
+} // namespace
+} // namespace vigia::test::cli
