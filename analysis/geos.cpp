@@ -74,13 +74,30 @@ void collect_polygons(const GeosContext& c, const GEOSGeometry* g,
     }
 }
 
+/// A collection built from owned parts: they pass to the collection only once it exists, so
+/// nothing leaks when GEOS refuses.
+GeomPtr collection(const GeosContext& c, int type, std::vector<GeomPtr>& parts,
+                   std::string_view op) {
+    std::vector<GEOSGeometry*> raw;
+    raw.reserve(parts.size());
+    for (auto& p : parts)
+        raw.push_back(p.get());
+    GeomPtr out = own(
+        c,
+        GEOSGeom_createCollection_r(c.get(), type, raw.data(), static_cast<unsigned>(raw.size())),
+        op);
+    for (auto& p : parts)
+        p.release();
+    return out;
+}
+
 GeomPtr polygonal_part(const GeosContext& c, const GEOSGeometry* g) {
     std::vector<GEOSGeometry*> polys;
     collect_polygons(c, g, polys);
-    return own(c,
-               GEOSGeom_createCollection_r(c.get(), GEOS_MULTIPOLYGON, polys.data(),
-                                           static_cast<unsigned>(polys.size())),
-               "building a multipolygon");
+    std::vector<GeomPtr> owned;
+    for (GEOSGeometry* p : polys)
+        owned.push_back(GeomPtr{p, GeomDeleter{c.get()}});
+    return collection(c, GEOS_MULTIPOLYGON, owned, "building a multipolygon");
 }
 
 } // namespace
@@ -101,15 +118,12 @@ GeomPtr make_valid_polygonal(const GeosContext& c, GeomPtr g, Repair& repair) {
 }
 
 GeomPtr union_polygons(const GeosContext& c, const std::vector<Wkb>& parts) {
-    std::vector<GEOSGeometry*> geoms;
+    std::vector<GeomPtr> geoms;
     geoms.reserve(parts.size());
     for (const Wkb& w : parts)
-        geoms.push_back(from_wkb(c, w).release());
-    GeomPtr coll = own(c,
-                       GEOSGeom_createCollection_r(c.get(), GEOS_GEOMETRYCOLLECTION, geoms.data(),
-                                                   static_cast<unsigned>(geoms.size())),
-                       "building a collection");
-    GeomPtr u = own(c, GEOSUnaryUnion_r(c.get(), coll.get()), "union of the boundary polygons");
+        geoms.push_back(from_wkb(c, w));
+    GeomPtr coll = collection(c, GEOS_GEOMETRYCOLLECTION, geoms, "building a collection");
+    GeomPtr u = own(c, GEOSUnaryUnion_r(c.get(), coll.get()), "union of polygons");
     return polygonal_part(c, u.get());
 }
 

@@ -26,26 +26,46 @@ std::string describe(const std::string& path) {
         if (layer.GetGeomType() != wkbNone && layer.GetExtent(&e, TRUE) == OGRERR_NONE)
             out += fmt::format("  extent: ({:.6f}, {:.6f}) - ({:.6f}, {:.6f})\n", e.MinX, e.MinY,
                                e.MaxX, e.MaxY);
-        // Time span of native date fields, in one pass over the layer.
-        std::vector<int> date_fields;
+        // Time spans, in one pass over the layer: native date fields, and text fields whose
+        // non-empty values parse as dates (at least 90 % of them; the others are counted), as
+        // police exports mostly write dates as text.
+        struct Span {
+            int field;
+            bool text;
+            std::int64_t lo = std::numeric_limits<std::int64_t>::max();
+            std::int64_t hi = std::numeric_limits<std::int64_t>::min();
+            std::int64_t parsed = 0, failed = 0;
+        };
+        std::vector<Span> spans;
         for (int i = 0; i < defn->GetFieldCount(); ++i) {
             const OGRFieldType t = defn->GetFieldDefn(i)->GetType();
-            if (t == OFTDate || t == OFTDateTime) date_fields.push_back(i);
+            if (t == OFTDate || t == OFTDateTime || t == OFTString)
+                spans.push_back({i, t == OFTString});
         }
-        std::vector<std::int64_t> lo(date_fields.size(), std::numeric_limits<std::int64_t>::max());
-        std::vector<std::int64_t> hi(date_fields.size(), std::numeric_limits<std::int64_t>::min());
-        if (!date_fields.empty()) {
+        if (!spans.empty()) {
             layer.ResetReading();
             for (auto& f : layer) {
-                for (std::size_t k = 0; k < date_fields.size(); ++k) {
-                    if (!f->IsFieldSetAndNotNull(date_fields[k])) continue;
-                    int y, m, d, hh, mm, tz;
-                    float ss;
-                    f->GetFieldAsDateTime(date_fields[k], &y, &m, &d, &hh, &mm, &ss, &tz);
-                    const std::int64_t s =
-                        to_seconds(CivilTime{y, m, d, hh, mm, static_cast<int>(ss)});
-                    lo[k] = std::min(lo[k], s);
-                    hi[k] = std::max(hi[k], s);
+                for (Span& sp : spans) {
+                    if (!f->IsFieldSetAndNotNull(sp.field)) continue;
+                    std::int64_t s = 0;
+                    if (sp.text) {
+                        const char* text = f->GetFieldAsString(sp.field);
+                        if (!*text) continue;
+                        const auto v = parse_time(text);
+                        if (!v) {
+                            ++sp.failed;
+                            continue;
+                        }
+                        s = *v;
+                    } else {
+                        int y, m, d, hh, mm, tz;
+                        float ss;
+                        f->GetFieldAsDateTime(sp.field, &y, &m, &d, &hh, &mm, &ss, &tz);
+                        s = to_seconds(CivilTime{y, m, d, hh, mm, static_cast<int>(ss)});
+                    }
+                    ++sp.parsed;
+                    sp.lo = std::min(sp.lo, s);
+                    sp.hi = std::max(sp.hi, s);
                 }
             }
         }
@@ -54,11 +74,14 @@ std::string describe(const std::string& path) {
             OGRFieldDefn* fd = defn->GetFieldDefn(i);
             out += fmt::format("    {}: {}", fd->GetNameRef(),
                                OGRFieldDefn::GetFieldTypeName(fd->GetType()));
-            for (std::size_t k = 0; k < date_fields.size(); ++k) {
-                if (date_fields[k] != i) continue;
-                if (lo[k] <= hi[k])
-                    out += fmt::format(" (from {} to {})", format_iso(lo[k]), format_iso(hi[k]));
-                else
+            for (const Span& sp : spans) {
+                if (sp.field != i) continue;
+                const bool dates = sp.parsed > 0 && sp.parsed >= 9 * sp.failed;
+                if (dates)
+                    out += fmt::format(
+                        " (from {} to {}{})", format_iso(sp.lo), format_iso(sp.hi),
+                        sp.failed ? fmt::format("; {} values are not dates", sp.failed) : "");
+                else if (!sp.text)
                     out += " (no values)";
             }
             out += "\n";

@@ -84,3 +84,15 @@ TEST(Info, FailsOnAMissingFileNamingIt) {
 
 } // namespace
 } // namespace vigia::test::cli
+
+namespace vigia::test::cli {
+namespace {
+TEST(InfoTimeSpan, TextDateColumnsShowTheirSpan) {
+    const RunResult r = run_vigia({"info", fixture("points_lonlat.csv").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(Contains(r.out, "fecha: String (from 2019-01-15T13:45:00 to 2019-03-10T22:05:00)"))
+        << r.out;
+    EXPECT_FALSE(Contains(r.out, "delito: String (from")) << r.out;
+}
+} // namespace
+} // namespace vigia::test::cli
