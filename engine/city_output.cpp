@@ -1,5 +1,6 @@
 #include "engine/city_output.hpp"
 
+#include "analysis/rates.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/provenance.hpp"
 #include "io/gpkg_writer.hpp"
@@ -52,6 +53,14 @@ std::vector<double> rate_100k(const std::vector<double>& counts, const std::vect
     std::vector<double> r(counts.size(), std::nan(""));
     for (std::size_t i = 0; i < counts.size(); ++i)
         if (pop[i] > 0) r[i] = counts[i] / pop[i] * 1e5;
+    return r;
+}
+
+/// Marshall's global empirical Bayes rate per 100,000 residents (NULL where nobody lives).
+std::vector<double> eb_100k(const std::vector<double>& counts, const std::vector<double>& pop) {
+    std::vector<double> r = analysis::empirical_bayes_rates(counts, pop);
+    for (double& v : r)
+        v *= 1e5;
     return r;
 }
 
@@ -373,6 +382,8 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
             d.columns.push_back({"population", o.coverage->population->cells});
             d.columns.push_back(
                 {"rate_100k", rate_100k(o.cell_counts, o.coverage->population->cells)});
+            d.columns.push_back(
+                {"rate_100k_eb", eb_100k(o.cell_counts, o.coverage->population->cells)});
         }
         w.write(d);
         tick();
@@ -395,6 +406,8 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
                 d.columns.push_back({"population", o.coverage->population->units});
                 d.columns.push_back(
                     {"rate_100k", rate_100k(o.unit_counts, o.coverage->population->units)});
+                d.columns.push_back(
+                    {"rate_100k_eb", eb_100k(o.unit_counts, o.coverage->population->units)});
             }
             for (const KindCoverage& k : o.coverage->kinds) {
                 std::vector<double> mean, median, p90;

@@ -88,6 +88,12 @@ TEST_F(CoverageRun, SharesDistancesLoadsAndPopulationMatchTheHandWorkedCase) {
     EXPECT_NEAR(sum_field(*ds, "units", "population"), 1000, 1e-6);
     const auto rate = by_cell(*ds, "rate_100k");
     EXPECT_NEAR(rate.at(kSouthWest), 1.0 / 250 * 1e5, 1e-6); // 1 incident, 250 residents
+    // Empirical Bayes: one incident and 250 residents in every cell, so no extra variation
+    // (a = 0) and every cell gets the city's rate, 4/1000 (the formula itself is checked
+    // against spdep in tests/unit/analysis/rates_test.cpp).
+    const auto eb = by_cell(*ds, "rate_100k_eb");
+    EXPECT_NEAR(eb.at(kSouthWest), 400, 1e-9);
+    EXPECT_NEAR(eb.at(kNorthEast), 400, 1e-9);
     EXPECT_EQ(feature_count(*ds, "coverage_police"), 1);
     EXPECT_TRUE(has(field_names(*ds, "units"), "police_dist_median"));
 }
