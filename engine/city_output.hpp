@@ -33,6 +33,8 @@ struct CityOutput {
     analysis::Boundary boundary;
     analysis::Grid grid;
     std::vector<double> cell_counts, unit_counts, unit_area_km2;
+    /// Counts input: each cell's overlap with each unit (m²), for areal weighting.
+    std::vector<std::vector<std::pair<std::int32_t, double>>> overlaps;
     std::optional<io::IncidentRead> points; ///< point input
     std::optional<analysis::Assignment> assignment;
     std::optional<io::CountsRead> counts; ///< counts-per-area input

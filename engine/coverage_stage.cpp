@@ -73,7 +73,8 @@ struct Demand {
     double total = 0, covered = 0;
 };
 
-Demand demand(const CoverageInput& in, const KindCoverage& k, const std::optional<Population>& pop) {
+Demand demand(const CoverageInput& in, const KindCoverage& k,
+              const std::optional<Population>& pop) {
     const Grid& g = *in.grid;
     Demand d;
     const Objective o = k.config->objective;

@@ -2,6 +2,7 @@
 
 #include "analysis/geos.hpp"
 #include "analysis/global_stats.hpp"
+#include "analysis/stability.hpp"
 
 #include <fmt/format.h>
 
@@ -167,6 +168,29 @@ HotspotResults hotspot_stage(const HotspotInput& in, const AnalysisParams& param
     add(s, "hotspot_areas", static_cast<double>(r.areas.size()), "areas",
         "contiguous hot-spot areas");
 
+    if (in.train_counts) {
+        // Hot spots of the first period against the second: the same weights and classes.
+        auto hot = [&](const std::vector<double>& x) {
+            const std::vector<double> z = gi_star_z(x, grid_w);
+            std::vector<double> p(z.size());
+            for (std::size_t i = 0; i < z.size(); ++i)
+                p[i] = two_sided_p(z[i]);
+            const auto cls = confidence_classes(z, p, params.fdr);
+            std::vector<std::uint8_t> h(cls.size());
+            for (std::size_t i = 0; i < cls.size(); ++i)
+                h[i] = cls[i] >= 2;
+            return h;
+        };
+        const Stability st = stability(*in.train_counts, *in.test_counts, grid.area_km2,
+                                       hot(*in.train_counts), hot(*in.test_counts));
+        r.train_text = in.train_text;
+        r.test_text = in.test_text;
+        add(s, "pai", st.pai, "ratio",
+            "Predictive Accuracy Index: test incidents in train hot cells / their area share");
+        add(s, "rri", st.rri, "ratio", "Recapture Rate Index (Levine 2008) of the train hot cells");
+        add(s, "hit_rate", st.hit_rate, "share", "share of test incidents in train hot cells");
+        add(s, "hotspot_jaccard", st.jaccard, "share", "overlap of the train and test hot cells");
+    }
     r.scale = incremental_autocorrelation(grid, counts);
     add(s, "data_scale_m", r.scale.chosen_m > 0 ? r.scale.chosen_m : nan, "m",
         "distance band the data would choose (ArcGIS OHSA rule: " + r.scale.rule + ")");

@@ -46,6 +46,10 @@ struct HotspotInput {
     const std::vector<double>* x = nullptr; ///< incident points (null for counts input)
     const std::vector<double>* y = nullptr;
     double years = 0; ///< length of the period covered, 0 when unknown
+    /// Counts per cell in the train and test periods (null: no time information).
+    const std::vector<double>* train_counts = nullptr;
+    const std::vector<double>* test_counts = nullptr;
+    std::string train_text, test_text;
 };
 
 struct HotspotResults {
@@ -62,6 +66,7 @@ struct HotspotResults {
     std::vector<KdeArea> kde_areas;
     std::vector<CityStat> stats;
     std::vector<std::string> warnings;
+    std::string train_text, test_text; ///< the stability periods ("" when not computed)
 };
 
 /// Gi* (binary weights with self), local Moran (row-standardised, without self),

@@ -148,20 +148,27 @@ AnalysisParams read_analysis(const toml::table& t, const fs::path& manifest) {
                                    a.crs));
         }
     }
-    if (const toml::table* p = r.table("period")) {
-        TableReader pr{*p, "[analysis] period", manifest};
+    // A { start, end } table of dates, both days included.
+    auto date_range = [&](const char* key) -> std::optional<io::Period> {
+        const toml::table* p = r.table(key);
+        if (!p) return std::nullopt;
+        TableReader pr{*p, fmt::format("[analysis] {}", key), manifest};
         const toml::node* s = pr.get("start");
         const toml::node* e = pr.get("end");
         if (!s) pr.fail(nullptr, "missing required key 'start'");
         if (!e) pr.fail(nullptr, "missing required key 'end'");
         const std::int64_t start = parse_date(pr, s, "start");
         const std::int64_t end = parse_date(pr, e, "end") + 86399; // the whole last day
-        if (end < start) pr.fail(e, "period.end is before period.start");
+        if (end < start) pr.fail(e, fmt::format("{}.end is before {}.start", key, key));
         pr.finish({"start", "end"});
-        a.period = io::Period{start, end};
-        a.period_text = fmt::format("{}/{}", io::format_iso(start).substr(0, 10),
-                                    io::format_iso(end).substr(0, 10));
-    }
+        return io::Period{start, end};
+    };
+    a.period = date_range("period");
+    if (a.period) a.period_text = period_text(*a.period);
+    a.train = date_range("train");
+    a.test = date_range("test");
+    if (a.train.has_value() != a.test.has_value())
+        r.fail(r.get(a.train ? "train" : "test"), "give both train and test periods, or neither");
     if (auto d = r.number("neighbourhood_m")) {
         if (!(*d > 0)) r.fail(r.get("neighbourhood_m"), "neighbourhood_m must be greater than 0");
         a.neighbourhood_m = *d;
@@ -207,8 +214,8 @@ AnalysisParams read_analysis(const toml::table& t, const fs::path& manifest) {
                                          "most pixels would see no incident; use a bandwidth of "
                                          "at least one pixel",
                                          a.kde.bandwidth_m, a.kde.pixel_m));
-    r.finish({"grid", "cell_size_m", "crs", "period", "neighbourhood_m", "permutations", "seed",
-              "fdr", "kde"});
+    r.finish({"grid", "cell_size_m", "crs", "period", "train", "test", "neighbourhood_m",
+              "permutations", "seed", "fdr", "kde"});
     return a;
 }
 
@@ -384,6 +391,11 @@ Manifest load_manifest(const fs::path& path) {
     std::stringstream ss;
     ss << in.rdbuf();
     return parse_manifest(ss.str(), path);
+}
+
+std::string period_text(const io::Period& p) {
+    return fmt::format("{}/{}", io::format_iso(p.first).substr(0, 10),
+                       io::format_iso(p.second).substr(0, 10));
 }
 
 const char* to_string(Objective o) noexcept {

@@ -35,6 +35,9 @@ struct AnalysisParams {
     std::string crs = "auto"; ///< "auto": UTM zone of the boundary's centroid
     std::optional<io::Period> period;
     std::string period_text; ///< "2019-01-01/2019-12-31", for run_info
+    /// Hot-spot stability: hot spots of `train` predict `test`; default (unset): the first and
+    /// second halves of each city's data.
+    std::optional<io::Period> train, test;
     /// Neighbourhood for the local statistics, m; 0 = the first ring of cells (queen
     /// contiguity for sub-units), the same in every city.
     double neighbourhood_m = 0;
@@ -77,6 +80,9 @@ struct Manifest {
 Manifest load_manifest(const std::filesystem::path& path);
 /// Parses manifest text; `path` names it in messages and anchors relative paths.
 Manifest parse_manifest(std::string_view text, const std::filesystem::path& path);
+
+/// "2019-01-01/2019-12-31".
+std::string period_text(const io::Period& p);
 
 /// "Ciudad de México" → "ciudad-de-mexico": lower-case ASCII, accents dropped.
 std::string slugify(std::string_view name);

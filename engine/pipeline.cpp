@@ -107,6 +107,63 @@ double years_covered(const AnalysisParams& a, const CityOutput& o) {
     return 0.0;
 }
 
+/// Counts per cell in the train and test periods (hot-spot stability).
+struct Periods {
+    bool valid = false;
+    io::Period train{}, test{};
+    std::vector<double> train_counts, test_counts;
+};
+
+Periods split_periods(const AnalysisParams& a, const CityOutput& o,
+                      const std::vector<double>& unit_area) {
+    Periods p;
+    std::int64_t lo = analysis::kNoTime, hi = analysis::kNoTime;
+    if (o.points) {
+        lo = o.points->time_min;
+        hi = o.points->time_max;
+    } else if (o.counts && !o.city->counts->year.empty()) {
+        lo = o.counts->time_min;
+        hi = o.counts->time_max;
+    }
+    if (lo == analysis::kNoTime || hi <= lo) return p;
+    if (a.train) {
+        p.train = *a.train;
+        p.test = *a.test;
+    } else {
+        // Halves in whole days: the test period starts at the midnight nearest the middle.
+        const std::int64_t day = 86400;
+        const std::int64_t first_test_day = (lo + (hi - lo) / 2 + day / 2) / day * day;
+        p.train = {lo, first_test_day - 1};
+        p.test = {first_test_day, hi};
+    }
+    auto in = [](const io::Period& q, std::int64_t t) { return t >= q.first && t <= q.second; };
+    const std::size_t n = o.grid.size();
+    p.train_counts.assign(n, 0.0);
+    p.test_counts.assign(n, 0.0);
+    if (o.points) {
+        const auto& time = o.points->incidents.time;
+        for (std::size_t i = 0; i < time.size(); ++i) {
+            const std::int32_t c = o.assignment->cell[i];
+            if (c < 0 || time[i] == analysis::kNoTime) continue;
+            if (in(p.train, time[i])) p.train_counts[c] += 1;
+            if (in(p.test, time[i])) p.test_counts[c] += 1;
+        }
+    } else {
+        const analysis::AreaCounts& ac = o.counts->counts;
+        std::vector<double> train_units(o.units.size(), 0.0), test_units(o.units.size(), 0.0);
+        for (std::size_t r = 0; r < ac.size(); ++r) {
+            const std::int64_t t =
+                io::to_seconds({ac.year[r], ac.month[r] ? ac.month[r] : 1, 1, 0, 0, 0});
+            if (in(p.train, t)) train_units[ac.unit[r]] += ac.count[r];
+            if (in(p.test, t)) test_units[ac.unit[r]] += ac.count[r];
+        }
+        p.train_counts = analysis::apportion_to_cells(o.overlaps, unit_area, train_units);
+        p.test_counts = analysis::apportion_to_cells(o.overlaps, unit_area, test_units);
+    }
+    p.valid = true;
+    return p;
+}
+
 /// The numbers cities are compared on: city_stats, residents and rates, coverage shares.
 std::vector<CityStat> comparable_metrics(const CityOutput& o) {
     std::vector<CityStat> m = o.hotspots->stats;
@@ -240,8 +297,9 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
         out.timings.emplace_back("read_counts_s", since(t));
         t = Clock::now();
         out.unit_counts = analysis::tally(read.counts.unit, out.units.size(), read.counts.count);
-        const auto overlaps = analysis::cell_unit_overlaps(out.grid, out.units, units);
-        out.cell_counts = analysis::apportion_to_cells(overlaps, units.area_km2(), out.unit_counts);
+        out.overlaps = analysis::cell_unit_overlaps(out.grid, out.units, units);
+        out.cell_counts =
+            analysis::apportion_to_cells(out.overlaps, units.area_km2(), out.unit_counts);
         out.timings.emplace_back("count_s", since(t));
         if (!read.shared_keys.empty())
             res.warnings.push_back(fmt::format(
@@ -278,6 +336,13 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
         hin.y = &out.points->incidents.y;
     }
     hin.years = out.years;
+    const Periods periods = split_periods(manifest.analysis, out, units.area_km2());
+    if (periods.valid) {
+        hin.train_counts = &periods.train_counts;
+        hin.test_counts = &periods.test_counts;
+        hin.train_text = period_text(periods.train);
+        hin.test_text = period_text(periods.test);
+    }
     out.hotspots = hotspot_stage(hin, manifest.analysis);
     kde_areas(*out.hotspots, &io::polygonize_at_least);
     for (const auto& w : out.hotspots->warnings)

@@ -252,3 +252,26 @@ TEST_F(Hotspots, ASingleIncidentGivesDefinedStatisticsAndEmptyPointPatternValues
 }
 } // namespace
 } // namespace vigia::test::cli
+
+namespace vigia::test::cli {
+namespace {
+TEST_F(Hotspots, StabilityComparesTheTrainAndTestPeriodsHotSpots) {
+    const RunResult r = run("train = { start = \"2019-01-01\", end = \"2019-06-30\" }\n"
+                            "test = { start = \"2019-07-01\", end = \"2019-12-31\" }",
+                            tmp / "out");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto ds = open_read(tmp / "out" / "prueba.gpkg");
+    const auto info = run_info(*ds);
+    EXPECT_EQ(info.at("stability_train"), "2019-01-01/2019-06-30");
+    EXPECT_EQ(info.at("stability_test"), "2019-07-01/2019-12-31");
+    const auto s = stats(*ds);
+    // The planted cluster (15 June) makes train hot cells; the test period has only the
+    // uniform background there, so the hot cells hold few test incidents: a hit rate well
+    // below one, and a PAI equal to hit rate / area share.
+    EXPECT_GT(s.at("hit_rate"), 0);
+    EXPECT_LT(s.at("hit_rate"), 0.5);
+    EXPECT_GT(s.at("pai"), 0);
+    EXPECT_TRUE(s.count("rri") && s.count("hotspot_jaccard"));
+}
+} // namespace
+} // namespace vigia::test::cli

@@ -138,6 +138,23 @@ TEST(Manifest, AGeographicOrUnknownCrsIsAManifestErrorWithItsLine) {
     EXPECT_NE(error_of("[analysis]\ncrs = \"EPSG:999999\"\n").find(":2:"), std::string::npos);
 }
 
+TEST(Manifest, TrainAndTestPeriodsGoTogether) {
+    const Manifest m = parse_manifest(R"([analysis]
+train = { start = "2019-01-01", end = "2019-06-30" }
+test = { start = "2019-07-01", end = "2019-12-31" }
+[[city]]
+name = "A"
+boundary = { path = "b.shp" }
+incidents = { path = "i.gpkg" }
+)",
+                                      "/m.toml");
+    ASSERT_TRUE(m.analysis.train && m.analysis.test);
+    EXPECT_EQ(period_text(*m.analysis.train), "2019-01-01/2019-06-30");
+    EXPECT_NE(error_of("[analysis]\ntrain = { start = \"2019-01-01\", end = \"2019-06-30\" }\n")
+                  .find("give both train and test"),
+              std::string::npos);
+}
+
 TEST(Manifest, DuplicateSlugsAreAnError) {
     const std::string m = error_of(R"([[city]]
 name = "Medellín"
