@@ -1,0 +1,54 @@
+// The alliance outputs of a batch: one row of metrics per city, in alliance.gpkg and
+// alliance.csv; a city that fails is reported and the others still finish.
+
+#include "tests/cli/cli_helpers.hpp"
+
+#include <gtest/gtest.h>
+
+namespace vigia::test::cli {
+namespace {
+
+TEST(Alliance, AFailingCityIsReportedAndTheOthersFinish) {
+    TempDir tmp;
+    const std::string manifest = square_500_analysis() +
+                                 city("Cuadro", two_squares_boundary(), lonlat_points()) +
+                                 city("Rota", two_squares_boundary(),
+                                      "{ path = " + toml_path(tmp / "no_such.csv") +
+                                          ", x = \"lon\", y = \"lat\", crs = \"EPSG:4326\" }");
+    const fs::path m = tmp.write("alliance.toml", manifest);
+    const RunResult r = run_vigia({"run", m.string(), "-o", (tmp / "out").string(), "--quiet"});
+    EXPECT_EQ(r.exit_code, 1) << r.err; // some city failed
+    EXPECT_TRUE(Contains(r.err, "Rota (rota)"));
+    EXPECT_TRUE(Contains(r.err, "1 of 2 cities failed: rota"));
+    EXPECT_TRUE(Contains(r.out, "alliance: "));
+    EXPECT_TRUE(fs::exists(tmp / "out" / "cuadro.gpkg"));
+    EXPECT_FALSE(fs::exists(tmp / "out" / "rota.gpkg"));
+    auto ds = open_read(tmp / "out" / "alliance.gpkg");
+    ASSERT_TRUE(ds);
+    EXPECT_EQ(feature_count(*ds, "cities"), 1);
+    EXPECT_EQ(epsg_of(*ds, "cities"), "EPSG:4326");
+    // The metrics table agrees with the city's own GeoPackage.
+    auto city_ds = open_read(tmp / "out" / "cuadro.gpkg");
+    OGRLayer* stats = city_ds->GetLayerByName("city_stats");
+    std::map<std::string, double> own;
+    for (auto& f : *stats)
+        if (f->IsFieldSetAndNotNull(f->GetFieldIndex("value")))
+            own[f->GetFieldAsString("metric")] = f->GetFieldAsDouble("value");
+    OGRLayer* metrics = ds->GetLayerByName("metrics");
+    std::size_t compared = 0;
+    for (auto& f : *metrics) {
+        const std::string name = f->GetFieldAsString("metric");
+        if (!own.count(name) || !f->IsFieldSetAndNotNull(f->GetFieldIndex("value"))) continue;
+        EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("value"), own.at(name)) << name;
+        EXPECT_STREQ(f->GetFieldAsString("slug"), "cuadro");
+        ++compared;
+    }
+    EXPECT_GE(compared, 20u);
+    // The CSV holds the same long table.
+    const std::string csv = slurp(tmp / "out" / "alliance.csv");
+    EXPECT_TRUE(Contains(csv, "city,slug,category,metric,value,unit\n"));
+    EXPECT_TRUE(Contains(csv, "Cuadro,cuadro,all,incidents,6,incidents\n"));
+}
+
+} // namespace
+} // namespace vigia::test::cli
