@@ -152,6 +152,8 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
     }
     if (o.assignment) add("incidents_without_unit", std::to_string(o.assignment->without_unit));
     add("years_covered", number(o.years));
+    add("categories_map", c.categories.empty() ? "none" : c.categories);
+    if (!c.categories.empty()) add("unmapped_categories", std::to_string(o.unmapped.size()));
     if (o.hotspots) {
         const HotspotResults& h = *o.hotspots;
         add("gi_weights_grid", h.grid.weights);
@@ -458,6 +460,12 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         d.columns.push_back({"source_row", inc.row});
         d.columns.push_back({"cell_id", std::move(cell)});
         d.columns.push_back({"time", io::TimeValues{inc.time}});
+        if (!o.iccs_of_category.empty()) {
+            std::vector<std::string> iccs(inc.size());
+            for (std::size_t i = 0; i < inc.size(); ++i)
+                if (inc.category[i] >= 0) iccs[i] = o.iccs_of_category[inc.category[i]];
+            d.columns.push_back({"iccs", std::move(iccs)});
+        }
         d.columns.push_back({"category", std::move(category)});
         if (o.coverage)
             for (const KindCoverage& k : o.coverage->kinds)
@@ -484,6 +492,12 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         d.columns.push_back({"year", std::move(year)});
         d.columns.push_back({"month", std::move(month)});
         d.columns.push_back({"count", ac.count});
+        if (!o.iccs_of_category.empty()) {
+            std::vector<std::string> iccs(ac.size());
+            for (std::size_t i = 0; i < ac.size(); ++i)
+                if (ac.category[i] >= 0) iccs[i] = o.iccs_of_category[ac.category[i]];
+            d.columns.push_back({"iccs", std::move(iccs)});
+        }
         w.write(d);
         rejects = &o.counts->rejects;
     }
@@ -564,6 +578,20 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
             d.columns.push_back({"description", std::move(desc)});
             w.write(d);
         }
+    }
+    if (!o.city->categories.empty()) {
+        LayerData d;
+        d.name = "unmapped_categories";
+        d.description = "Offence labels the category map does not cover (kept in every count)";
+        std::vector<std::string> label;
+        std::vector<double> incidents;
+        for (const auto& [l, n] : o.unmapped) {
+            label.push_back(l);
+            incidents.push_back(n);
+        }
+        d.columns.push_back({"label", std::move(label)});
+        d.columns.push_back({"incidents", std::move(incidents)});
+        w.write(d);
     }
     {
         LayerData d;

@@ -39,6 +39,10 @@ struct CityOutput {
     std::optional<analysis::Assignment> assignment;
     std::optional<io::CountsRead> counts; ///< counts-per-area input
     std::optional<analysis::QualityReport> quality;
+    /// With a category map: the ICCS code of each category index ("" unmapped), and the
+    /// unmapped labels with their incidents, largest first.
+    std::vector<std::string> iccs_of_category;
+    std::vector<std::pair<std::string, double>> unmapped;
     std::optional<HotspotResults> hotspots;
     std::optional<CoverageResults> coverage;
     double years = 0; ///< length of the period covered, 0 when unknown

@@ -349,7 +349,8 @@ CityConfig read_city(const toml::table& t, std::size_t index, const fs::path& ma
             r.fail(nullptr, fmt::format("facilities '{}': objective = \"population\" needs a "
                                         "[city.population] layer",
                                         fc.kind));
-    r.finish({"name", "slug", "boundary", "incidents", "facilities", "population"});
+    c.categories = r.path("categories").value_or("");
+    r.finish({"name", "slug", "boundary", "incidents", "facilities", "population", "categories"});
     return c;
 }
 

@@ -69,6 +69,7 @@ struct CityConfig {
     std::optional<io::CountsSourceSpec> counts;
     std::vector<FacilityConfig> facilities;
     std::optional<io::FeatureSourceSpec> population; ///< polygons, value_field = residents
+    std::string categories; ///< optional CSV mapping the city's offence labels to ICCS codes
 };
 
 struct Manifest {

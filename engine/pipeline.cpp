@@ -8,6 +8,7 @@
 #include "analysis/utm.hpp"
 #include "engine/city_output.hpp"
 #include "io/counts_reader.hpp"
+#include "io/feature_reader.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/incident_reader.hpp"
 #include "io/raster.hpp"
@@ -18,6 +19,7 @@
 
 #include <chrono>
 #include <limits>
+#include <map>
 #include <numeric>
 
 namespace vigia::engine {
@@ -105,6 +107,47 @@ double years_covered(const AnalysisParams& a, const CityOutput& o) {
         return static_cast<double>(end - o.counts->time_min) / year_s;
     }
     return 0.0;
+}
+
+/// Maps the city's offence labels to ICCS codes; every unmapped label is kept with its count.
+void map_categories(const CityConfig& city, CityOutput& out, std::vector<std::string>& warnings) {
+    const auto map = io::read_category_map(city.categories);
+    std::map<std::string, std::string> code(map.begin(), map.end());
+    const std::vector<std::string>& labels =
+        out.points ? out.points->incidents.categories : out.counts->counts.categories;
+    std::vector<double> per_label(labels.size(), 0.0);
+    double no_label = 0;
+    if (out.points) {
+        for (std::int32_t c : out.points->incidents.category)
+            (c >= 0 ? per_label[c] : no_label) += 1;
+    } else {
+        const auto& ac = out.counts->counts;
+        for (std::size_t r = 0; r < ac.size(); ++r)
+            (ac.category[r] >= 0 ? per_label[ac.category[r]] : no_label) += ac.count[r];
+    }
+    out.iccs_of_category.clear();
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        const auto it = code.find(labels[i]);
+        out.iccs_of_category.push_back(it == code.end() ? "" : it->second);
+        if (it == code.end()) out.unmapped.emplace_back(labels[i], per_label[i]);
+    }
+    if (no_label > 0) out.unmapped.emplace_back("(no category)", no_label);
+    std::stable_sort(out.unmapped.begin(), out.unmapped.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    if (!out.unmapped.empty()) {
+        double total = 0;
+        std::string list;
+        for (std::size_t i = 0; i < out.unmapped.size(); ++i) {
+            total += out.unmapped[i].second;
+            if (i < 3)
+                list += fmt::format("{}'{}' ({})", i ? ", " : "", out.unmapped[i].first,
+                                    out.unmapped[i].second);
+        }
+        warnings.push_back(fmt::format("{} categories ({} incidents) are not in {}: {}{} (table "
+                                       "unmapped_categories)",
+                                       out.unmapped.size(), total, city.categories, list,
+                                       out.unmapped.size() > 3 ? ", ..." : ""));
+    }
 }
 
 /// Counts per cell in the train and test periods (hot-spot stability).
@@ -320,6 +363,7 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
         out.counts = std::move(read);
     }
     out.unit_area_km2 = units.area_km2();
+    if (!city.categories.empty()) map_categories(city, out, res.warnings);
 
     // Hot spots, global statistics and kernel density: one code path for every city.
     t = Clock::now();

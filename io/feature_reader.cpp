@@ -7,8 +7,29 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <set>
 
 namespace vigia::io {
+
+std::vector<std::pair<std::string, std::string>> read_category_map(const std::string& path) {
+    GDALDatasetUniquePtr ds = open_vector(path);
+    OGRLayer& layer = pick_layer(*ds, path, "");
+    const int li = require_field(layer, path, "label", "the offence label");
+    const int ci = require_field(layer, path, "iccs", "the ICCS code");
+    std::vector<std::pair<std::string, std::string>> out;
+    std::set<std::string> seen;
+    for (auto& f : layer) {
+        std::string label = f->GetFieldAsString(li), code = f->GetFieldAsString(ci);
+        if (code.empty())
+            throw InputError{fmt::format("categories: {} row {}: label '{}' has no iccs code", path,
+                                         f->GetFID(), label)};
+        if (!seen.insert(label).second)
+            throw InputError{fmt::format("categories: {} row {}: label '{}' is mapped twice", path,
+                                         f->GetFID(), label)};
+        out.emplace_back(std::move(label), std::move(code));
+    }
+    return out;
+}
 
 FeatureRead read_features(const FeatureSourceSpec& spec, const OGRSpatialReference& target,
                           const std::string& role, bool allow_points, bool allow_polygons) {

@@ -25,6 +25,10 @@ struct FeatureRead {
     std::string layer;
 };
 
+/// A category map: a table with columns `label` and `iccs` (any OGR table; CSV). Throws
+/// InputError for a missing file or column, an empty code, or a label given twice.
+std::vector<std::pair<std::string, std::string>> read_category_map(const std::string& path);
+
 /// Reads a layer of `role` ("facilities 'police'", "population"). Throws InputError for a
 /// missing file, layer or field, a layer with no features (after `where`), a geometry that is
 /// neither point nor polygon (or polygons where `allow_polygons` is false), and a value that

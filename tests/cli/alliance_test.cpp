@@ -52,3 +52,54 @@ TEST(Alliance, AFailingCityIsReportedAndTheOthersFinish) {
 
 } // namespace
 } // namespace vigia::test::cli
+
+namespace vigia::test::cli {
+namespace {
+
+RunResult run_with_map(const TempDir& tmp, const std::string& map_csv) {
+    const fs::path map = tmp.write("mapa.csv", map_csv);
+    std::string manifest =
+        square_500_analysis() + city("Cuadro", two_squares_boundary(), lonlat_points());
+    manifest += "categories = " + toml_path(map) + "\n";
+    const fs::path m = tmp.write("alliance.toml", manifest);
+    return run_vigia({"run", m.string(), "-o", (tmp / "out").string(), "--quiet"});
+}
+
+TEST(Categories, LabelsGetTheirIccsCodeAndUnmappedLabelsAreListedWithCounts) {
+    TempDir tmp;
+    const RunResult r = run_with_map(tmp, "label,iccs,note\nrobo,0401,robbery\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(Contains(r.out, "1 categories (2 incidents) are not in")) << r.out;
+    auto ds = open_read(tmp / "out" / "cuadro.gpkg");
+    OGRLayer* inc = ds->GetLayerByName("incidents");
+    std::size_t robo = 0, lesiones = 0;
+    for (auto& f : *inc) {
+        if (std::string{f->GetFieldAsString("category")} == "robo") {
+            ++robo;
+            EXPECT_STREQ(f->GetFieldAsString("iccs"), "0401");
+        } else {
+            ++lesiones;
+            EXPECT_STREQ(f->GetFieldAsString("iccs"), "");
+        }
+    }
+    EXPECT_EQ(lesiones, 2u);
+    EXPECT_EQ(robo, 4u);
+    OGRLayer* un = ds->GetLayerByName("unmapped_categories");
+    ASSERT_NE(un, nullptr);
+    ASSERT_EQ(un->GetFeatureCount(), 1);
+    auto f = OGRFeatureUniquePtr{un->GetNextFeature()};
+    EXPECT_STREQ(f->GetFieldAsString("label"), "lesiones");
+    EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("incidents"), 2);
+    EXPECT_EQ(run_info(*ds).at("unmapped_categories"), "1");
+}
+
+TEST(Categories, ALabelMappedTwiceIsAnError) {
+    TempDir tmp;
+    const RunResult r = run_with_map(tmp, "label,iccs\nrobo,0401\nrobo,0502\n");
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_TRUE(Contains(r.err, "label 'robo' is mapped twice"));
+    EXPECT_TRUE(LeftNoOutput(tmp / "out"));
+}
+
+} // namespace
+} // namespace vigia::test::cli
