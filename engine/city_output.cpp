@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <unistd.h>
 
 namespace vigia::engine {
@@ -62,6 +63,37 @@ std::vector<double> eb_100k(const std::vector<double>& counts, const std::vector
     for (double& v : r)
         v *= 1e5;
     return r;
+}
+
+/// The title QGIS shows for a layer (gpkg_contents.identifier): the city and what it holds.
+std::string layer_title(const std::string& city, const std::string& name) {
+    static const std::map<std::string, std::string> titles{
+        {"grid", "grid cells"},
+        {"units", "sub-units"},
+        {"boundary", "boundary"},
+        {"incidents", "incidents"},
+        {"unit_counts", "counts per sub-unit"},
+        {"hotspots", "hot-spot areas"},
+        {"kde_areas", "kernel density areas"},
+        {"uncovered_hotspots", "hot spots outside every network"},
+        {"coverage", "coverage per network"},
+        {"city_stats", "city statistics"},
+        {"unmapped_categories", "unmapped offence labels"},
+        {"rejected", "records not counted"},
+        {"run_info", "run information"}};
+    if (auto it = titles.find(name); it != titles.end()) return city + ": " + it->second;
+    for (const auto& [prefix, what] :
+         {std::pair<std::string, std::string>{"coverage_", "area within reach of "},
+          {"facilities_", "facilities: "},
+          {"suggested_", "suggested sites: "}})
+        if (name.rfind(prefix, 0) == 0) return city + ": " + what + name.substr(prefix.size());
+    return city + ": " + name;
+}
+
+/// Writes a layer under its title.
+void write_titled(io::GpkgWriter& w, LayerData& d, const std::string& city) {
+    d.title = layer_title(city, d.name);
+    w.write(d);
 }
 
 /// A temporary file beside the target, removed unless released.
@@ -221,7 +253,8 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
 
 /// The coverage layers: per network its service area, facilities with their loads and the
 /// suggested sites; the hot spots no network reaches; and the `coverage` table.
-void write_coverage(io::GpkgWriter& w, const CoverageResults& c, const OGRSpatialReference* srs) {
+void write_coverage(io::GpkgWriter& w, const CoverageResults& c, const OGRSpatialReference* srs,
+                    const std::string& city) {
     for (const KindCoverage& k : c.kinds) {
         const std::string& kind = k.config->kind;
         {
@@ -236,7 +269,7 @@ void write_coverage(io::GpkgWriter& w, const CoverageResults& c, const OGRSpatia
             d.columns.push_back({"kind", std::vector<std::string>{kind}});
             d.columns.push_back({"radius_m", std::vector<double>{k.config->radius_m}});
             d.columns.push_back({"area_km2", std::vector<double>{k.area.area_km2}});
-            w.write(d);
+            write_titled(w, d, city);
         }
         {
             LayerData d;
@@ -258,7 +291,7 @@ void write_coverage(io::GpkgWriter& w, const CoverageResults& c, const OGRSpatia
             d.columns.push_back({"incidents", k.load_incidents});
             d.columns.push_back({"hotspot_cells", k.load_hot_cells});
             d.columns.push_back({"residents", k.load_residents});
-            w.write(d);
+            write_titled(w, d, city);
         }
         if (k.config->suggest > 0) {
             LayerData d;
@@ -281,7 +314,7 @@ void write_coverage(io::GpkgWriter& w, const CoverageResults& c, const OGRSpatia
             d.columns.push_back({"gain", std::move(gain)});
             d.columns.push_back({"cumulative_gain", std::move(cumulative)});
             d.columns.push_back({"coverage_share", std::move(share_after)});
-            w.write(d);
+            write_titled(w, d, city);
         }
     }
     {
@@ -306,7 +339,7 @@ void write_coverage(io::GpkgWriter& w, const CoverageResults& c, const OGRSpatia
         d.columns.push_back({"area_km2", std::move(area)});
         d.columns.push_back({"incidents", std::move(incidents)});
         d.columns.push_back({"share", std::move(share)});
-        if (!c.kinds.empty()) w.write(d);
+        if (!c.kinds.empty()) write_titled(w, d, city);
     }
     if (!c.kinds.empty()) {
         LayerData d;
@@ -351,7 +384,7 @@ void write_coverage(io::GpkgWriter& w, const CoverageResults& c, const OGRSpatia
         d.columns.push_back({"suggest_objective", std::move(objective)});
         d.columns.push_back({"suggested_gain", std::move(gain)});
         d.columns.push_back({"suggested_upper_bound", std::move(bound)});
-        w.write(d);
+        write_titled(w, d, city);
     }
 }
 
@@ -361,6 +394,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
                 const io::ProgressFn& progress) {
     const auto t0 = std::chrono::steady_clock::now();
     io::GpkgWriter w{path, overwrite};
+    const std::string& city = o.city->name;
     const OGRSpatialReference* srs = o.target.get();
     const std::size_t steps = o.hotspots ? 7 : 6;
     std::size_t step = 0;
@@ -389,7 +423,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
             d.columns.push_back(
                 {"rate_100k_eb", eb_100k(o.cell_counts, o.coverage->population->cells)});
         }
-        w.write(d);
+        write_titled(w, d, city);
         tick();
     }
     {
@@ -425,7 +459,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
                 d.columns.push_back({k.config->kind + "_dist_p90", std::move(p90)});
             }
         }
-        w.write(d);
+        write_titled(w, d, city);
         tick();
     }
     {
@@ -438,7 +472,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         d.wkb = &one;
         d.columns.push_back({"name", std::vector<std::string>{o.city->name}});
         d.columns.push_back({"area_km2", std::vector<double>{o.boundary.area_m2 * 1e-6}});
-        w.write(d);
+        write_titled(w, d, city);
         tick();
     }
     const analysis::RejectLog* rejects = nullptr;
@@ -470,7 +504,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         if (o.coverage)
             for (const KindCoverage& k : o.coverage->kinds)
                 d.columns.push_back({"dist_" + k.config->kind, k.incident_distance});
-        w.write(d);
+        write_titled(w, d, city);
         rejects = &o.points->rejects;
     } else {
         const analysis::AreaCounts& ac = o.counts->counts;
@@ -498,7 +532,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
                 if (ac.category[i] >= 0) iccs[i] = o.iccs_of_category[ac.category[i]];
             d.columns.push_back({"iccs", std::move(iccs)});
         }
-        w.write(d);
+        write_titled(w, d, city);
         rejects = &o.counts->rejects;
     }
     tick();
@@ -530,7 +564,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
             d.columns.push_back({"area_km2", std::move(area)});
             d.columns.push_back({"share", std::move(share)});
             d.columns.push_back({"peak_z", std::move(peak)});
-            w.write(d);
+            write_titled(w, d, city);
         }
         if (h.kde) {
             LayerData d;
@@ -551,7 +585,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
             d.columns.push_back({"level_pct", std::move(level)});
             d.columns.push_back({"threshold_km2", std::move(threshold)});
             d.columns.push_back({"area_km2", std::move(area)});
-            w.write(d);
+            write_titled(w, d, city);
             // The raster beside the GeoPackage, renamed into place together with it.
             tif.path = path.parent_path() / fmt::format(".{}_kde.partial-{}.tif", o.city->slug,
                                                         static_cast<long>(getpid()));
@@ -559,7 +593,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
             if (o.years > 0) bands.push_back({"incidents per km2 per year", 1.0 / o.years});
             io::write_geotiff(tif.path, *h.kde, *srs, bands);
         }
-        if (o.coverage) write_coverage(w, *o.coverage, srs);
+        if (o.coverage) write_coverage(w, *o.coverage, srs, city);
         {
             LayerData d;
             d.name = "city_stats";
@@ -576,7 +610,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
             d.columns.push_back({"value", std::move(value)});
             d.columns.push_back({"unit", std::move(unit)});
             d.columns.push_back({"description", std::move(desc)});
-            w.write(d);
+            write_titled(w, d, city);
         }
     }
     if (!o.city->categories.empty()) {
@@ -591,7 +625,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         }
         d.columns.push_back({"label", std::move(label)});
         d.columns.push_back({"incidents", std::move(incidents)});
-        w.write(d);
+        write_titled(w, d, city);
     }
     {
         LayerData d;
@@ -607,7 +641,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         d.columns.push_back({"source_row", std::move(row)});
         d.columns.push_back({"reason", std::move(reason)});
         d.columns.push_back({"detail", std::move(detail)});
-        w.write(d);
+        write_titled(w, d, city);
         tick();
     }
     {
@@ -618,12 +652,14 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         d.description = "Parameters, inputs, versions, counts and timings of this run";
         std::vector<std::string> keys, values;
         for (auto& [k, v] : run_info(o, secs)) {
+            // The same parameters in the GeoPackage's own metadata, where QGIS shows them.
+            w.set_metadata("vigia_" + k, v);
             keys.push_back(std::move(k));
             values.push_back(std::move(v));
         }
         d.columns.push_back({"key", std::move(keys)});
         d.columns.push_back({"value", std::move(values)});
-        w.write(d);
+        write_titled(w, d, city);
         tick();
     }
     w.finish();

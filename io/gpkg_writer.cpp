@@ -123,11 +123,15 @@ void GpkgWriter::write(const LayerData& d) {
                                   errors.last_error())};
     };
     const std::string desc_opt = "DESCRIPTION=" + d.description;
-    const char* options[] = {d.description.empty() ? nullptr : desc_opt.c_str(), nullptr};
+    const std::string title_opt = "IDENTIFIER=" + d.title;
+    std::vector<const char*> options;
+    if (!d.description.empty()) options.push_back(desc_opt.c_str());
+    if (!d.title.empty()) options.push_back(title_opt.c_str());
+    options.push_back(nullptr);
     // GDAL 3.6's CreateLayer takes a non-const CRS it only reads (it clones it).
     auto* srs = const_cast<OGRSpatialReference*>(d.srs);
     OGRLayer* layer =
-        m_ds->CreateLayer(d.name.c_str(), srs, d.geometry_type, const_cast<char**>(options));
+        m_ds->CreateLayer(d.name.c_str(), srs, d.geometry_type, const_cast<char**>(options.data()));
     if (!layer) fail("cannot create the layer");
     for (const Column& c : d.columns) {
         OGRFieldDefn defn{c.name.c_str(), field_type(c)};
@@ -158,6 +162,13 @@ void GpkgWriter::write(const LayerData& d) {
             fail(fmt::format("cannot write feature {}", r + 1));
     }
     if (m_ds->CommitTransaction() != OGRERR_NONE) fail("commit failed");
+}
+
+void GpkgWriter::set_metadata(const std::string& key, const std::string& value) {
+    GdalErrorScope errors;
+    if (m_ds->SetMetadataItem(key.c_str(), value.c_str()) != CE_None)
+        throw IoError{fmt::format("{}: cannot write metadata '{}': {}", m_path.string(), key,
+                                  errors.last_error())};
 }
 
 void GpkgWriter::finish() {

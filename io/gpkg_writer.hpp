@@ -30,6 +30,7 @@ struct Column {
 /// What a layer holds. Geometry is either WKB (one per feature), x/y points, or none.
 struct LayerData {
     std::string name;
+    std::string title; ///< gpkg_contents.identifier: the name QGIS shows (default: `name`)
     std::string description;
     const OGRSpatialReference* srs = nullptr; ///< null for a non-spatial table
     OGRwkbGeometryType geometry_type = wkbNone;
@@ -51,6 +52,8 @@ public:
 
     /// Writes a layer (with a spatial index when it has geometry) in one transaction.
     void write(const LayerData& layer);
+    /// A dataset metadata item (GeoPackage gpkg_metadata, shown by QGIS and gdalinfo).
+    void set_metadata(const std::string& key, const std::string& value);
     /// Closes the file, checks for errors and renames it over the target.
     void finish();
 

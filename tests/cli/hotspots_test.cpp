@@ -163,6 +163,15 @@ TEST_F(Hotspots, HotspotAreasKdeAndCityStatsAreWritten) {
     EXPECT_EQ(info.at("permutations"), "999");
     EXPECT_EQ(info.at("seed"), "12345");
     EXPECT_EQ(info.at("kde_raster"), "prueba_kde.tif");
+    // The same parameters in the GeoPackage's metadata, and titles QGIS shows.
+    ASSERT_NE(ds->GetMetadataItem("vigia_seed"), nullptr);
+    EXPECT_STREQ(ds->GetMetadataItem("vigia_seed"), "12345");
+    OGRLayer* titles = ds->ExecuteSQL(
+        "SELECT identifier FROM gpkg_contents WHERE table_name = 'grid'", nullptr, nullptr);
+    ASSERT_NE(titles, nullptr);
+    auto t = OGRFeatureUniquePtr{titles->GetNextFeature()};
+    EXPECT_STREQ(t->GetFieldAsString(0), "Ciudad Prueba: grid cells");
+    ds->ReleaseResultSet(titles);
 }
 
 TEST_F(Hotspots, TheSameSeedGivesTheSameAnswerAndAnotherSeedAnother) {
