@@ -62,10 +62,6 @@ void RejectLog::add(RejectReason reason, std::int64_t row, std::string detail, d
     m_rows.push_back({row, reason, std::move(detail)});
 }
 
-void RejectLog::add_bulk(RejectReason reason, std::int64_t n) {
-    m_counts[static_cast<std::size_t>(reason)] += static_cast<double>(n);
-}
-
 double RejectLog::total() const noexcept {
     double t = 0;
     for (double c : m_counts)

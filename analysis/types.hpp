@@ -62,8 +62,6 @@ struct Rejection {
 class RejectLog {
 public:
     void add(RejectReason reason, std::int64_t row, std::string detail, double weight = 1.0);
-    /// Adds `n` records that have no individual rows (e.g. removed by an OGR filter).
-    void add_bulk(RejectReason reason, std::int64_t n);
     double count(RejectReason r) const noexcept { return m_counts[static_cast<std::size_t>(r)]; }
     double total() const noexcept;
     const std::vector<Rejection>& rows() const noexcept { return m_rows; }

@@ -67,8 +67,7 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
             if (!options.quiet) std::fputc('\n', err);
             std::fprintf(err, "vigia: %s (%s): %s\n", city.name.c_str(), city.slug.c_str(),
                          e.what());
-            result.failed.push_back(
-                {city.slug, e.what(), dynamic_cast<const UsageError*>(&e) != nullptr});
+            result.failed.push_back({city.slug, e.what()});
         }
     }
     if (!result.done.empty()) {

@@ -15,7 +15,6 @@ namespace vigia::engine {
 struct CityFailure {
     std::string slug;
     std::string message;
-    bool usage = false; ///< a ManifestError/UsageError rather than bad data
 };
 
 struct BatchResult {

@@ -21,12 +21,9 @@
 
 namespace vigia::engine {
 
-struct RunOptions;
-
 struct CityOutput {
     const Manifest* manifest = nullptr;
     const CityConfig* city = nullptr;
-    const RunOptions* options = nullptr;
     std::unique_ptr<OGRSpatialReference> target; ///< the city's local metric CRS
     analysis::Polygons units;
     std::vector<analysis::RepairNote> repairs;

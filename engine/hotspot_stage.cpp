@@ -97,10 +97,11 @@ HotspotResults hotspot_stage(const HotspotInput& in, const AnalysisParams& param
         r.warnings.push_back("every grid cell has the same count: no hot spot can be tested "
                              "(Gi* and local Moran are undefined and left empty)");
 
-    r.areas = hot_areas(grid, without_self(grid_w), r.grid.gi_class, counts, r.grid.gi_z);
+    // The grid's neighbours without self: the adjacency of hot areas and the global weights.
+    const Weights binary = without_self(grid_w);
+    r.areas = hot_areas(grid, binary, r.grid.gi_class, counts, r.grid.gi_z);
 
     // Global statistics on the grid.
-    const Weights binary = without_self(grid_w);
     const GlobalTest moran = moran_i(counts, row_standardised(binary));
     const GlobalTest g = general_g(counts, binary);
     const Concentration conc = concentration(counts, grid.area_km2);
@@ -194,7 +195,7 @@ HotspotResults hotspot_stage(const HotspotInput& in, const AnalysisParams& param
     r.scale = incremental_autocorrelation(grid, counts);
     add(s, "data_scale_m", r.scale.chosen_m > 0 ? r.scale.chosen_m : nan, "m",
         "distance band the data would choose (ArcGIS OHSA rule: " + r.scale.rule + ")");
-    add(s, "mean_neighbours", without_self(grid_w).mean_neighbours(), "cells",
+    add(s, "mean_neighbours", binary.mean_neighbours(), "cells",
         "mean neighbours per cell (self excluded)");
 
     if (in.x && !in.x->empty()) {

@@ -433,7 +433,6 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
     t = Clock::now();
     progress.begin(fmt::format("{} writing {}", tag, res.output.string()));
     out.warnings = res.warnings;
-    out.options = &options;
     write_city(out, res.output, options.overwrite, [&](double f) { progress.update(f); });
     progress.end();
     res.seconds = since(t0);
