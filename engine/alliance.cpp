@@ -1,6 +1,7 @@
 #include "engine/alliance.hpp"
 
 #include "analysis/error.hpp"
+#include "engine/iccs.hpp"
 #include "io/gpkg_writer.hpp"
 
 #include <fmt/format.h>
@@ -35,14 +36,27 @@ std::string value_text(double v) {
 
 } // namespace
 
-void write_alliance(const fs::path& dir, const std::vector<CityResult>& cities, bool overwrite) {
+void write_alliance(const fs::path& dir, const std::vector<CityResult>& all, bool overwrite,
+                    const std::string& language, double min_count) {
     const auto paths = alliance_paths(dir);
+    // The alliance files are shareable: small counts suppressed as in <slug>_public.gpkg.
+    struct City {
+        std::string name, slug;
+        const analysis::Wkb* boundary;
+        std::vector<CityStat> metrics;
+    };
+    std::vector<City> cities;
+    for (const CityResult& c : all)
+        cities.push_back(
+            {c.name, c.slug, &c.boundary_lonlat, public_metrics(c.metrics, min_count)});
     // Metric names in first-seen order: the same metric is one column for every city.
     std::vector<std::string> names;
     std::map<std::string, std::size_t> column;
-    for (const CityResult& c : cities)
+    // The `cities` layer holds the metrics of all incidents; the long table every category's.
+    for (const City& c : cities)
         for (const CityStat& m : c.metrics)
-            if (column.emplace(m.metric, names.size()).second) names.push_back(m.metric);
+            if (m.category == "all" && column.emplace(m.metric, names.size()).second)
+                names.push_back(m.metric);
 
     io::GpkgWriter w{paths[0], overwrite};
     auto wgs84 = io::make_srs("EPSG:4326", "alliance");
@@ -58,11 +72,11 @@ void write_alliance(const fs::path& dir, const std::vector<CityResult>& cities, 
         std::vector<std::vector<double>> values(names.size(),
                                                 std::vector<double>(cities.size(), std::nan("")));
         for (std::size_t i = 0; i < cities.size(); ++i) {
-            geom.push_back(cities[i].boundary_lonlat);
+            geom.push_back(*cities[i].boundary);
             name.push_back(cities[i].name);
             slug.push_back(cities[i].slug);
             for (const CityStat& m : cities[i].metrics)
-                values[column.at(m.metric)][i] = m.value;
+                if (m.category == "all") values[column.at(m.metric)][i] = m.value;
         }
         d.wkb = &geom;
         d.columns.push_back({"city", std::move(name)});
@@ -71,13 +85,14 @@ void write_alliance(const fs::path& dir, const std::vector<CityResult>& cities, 
             d.columns.push_back({names[k], std::move(values[k])});
         w.write(d);
     }
-    std::vector<std::string> city, slug, category, metric, unit, description;
+    std::vector<std::string> city, slug, category, category_name, metric, unit, description;
     std::vector<double> value;
-    for (const CityResult& c : cities)
+    for (const City& c : cities)
         for (const CityStat& m : c.metrics) {
             city.push_back(c.name);
             slug.push_back(c.slug);
-            category.push_back("all");
+            category.push_back(m.category);
+            category_name.push_back(m.category == "all" ? "all" : iccs_name(m.category, language));
             metric.push_back(m.metric);
             value.push_back(m.value);
             unit.push_back(m.unit);
@@ -90,6 +105,7 @@ void write_alliance(const fs::path& dir, const std::vector<CityResult>& cities, 
         d.columns.push_back({"city", city});
         d.columns.push_back({"slug", slug});
         d.columns.push_back({"category", category});
+        d.columns.push_back({"category_name", category_name});
         d.columns.push_back({"metric", metric});
         d.columns.push_back({"value", value});
         d.columns.push_back({"unit", unit});
@@ -102,10 +118,11 @@ void write_alliance(const fs::path& dir, const std::vector<CityResult>& cities, 
     {
         std::ofstream out{tmp, std::ios::binary};
         if (!out) throw IoError{fmt::format("{}: cannot create", tmp.string())};
-        out << "city,slug,category,metric,value,unit\n";
+        out << "city,slug,category,category_name,metric,value,unit\n";
         for (std::size_t i = 0; i < city.size(); ++i)
             out << csv(city[i]) << ',' << csv(slug[i]) << ',' << category[i] << ','
-                << csv(metric[i]) << ',' << value_text(value[i]) << ',' << csv(unit[i]) << '\n';
+                << csv(category_name[i]) << ',' << csv(metric[i]) << ',' << value_text(value[i])
+                << ',' << csv(unit[i]) << '\n';
         out.flush();
         if (!out) {
             std::error_code ec;

@@ -12,8 +12,9 @@ namespace vigia::engine {
 /// `<dir>/alliance.gpkg` (layer `cities`: each boundary in EPSG:4326 with one field per
 /// metric; table `metrics`: city, slug, category, metric, value, unit, description) and
 /// `<dir>/alliance.csv` (the same long table), each written to a temporary file and renamed.
+/// Values of a category with fewer than `min_count` incidents are suppressed (empty).
 void write_alliance(const std::filesystem::path& dir, const std::vector<CityResult>& cities,
-                    bool overwrite);
+                    bool overwrite, const std::string& language = "en", double min_count = 0);
 
 /// The two alliance file paths in `dir`.
 std::vector<std::filesystem::path> alliance_paths(const std::filesystem::path& dir);

@@ -45,8 +45,8 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
         for (const CityConfig& city : manifest.cities) {
             if (!only.empty() && std::find(only.begin(), only.end(), city.slug) == only.end())
                 continue;
-            outputs.push_back(options.out_dir / (city.slug + ".gpkg"));
-            outputs.push_back(options.out_dir / (city.slug + "_kde.tif"));
+            for (const auto& p : city_paths(manifest, city, options.out_dir))
+                outputs.push_back(p);
         }
         std::string existing;
         for (const auto& p : outputs)
@@ -59,10 +59,7 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
     for (const CityConfig& city : manifest.cities) {
         if (!only.empty() && std::find(only.begin(), only.end(), city.slug) == only.end()) continue;
         try {
-            CityResult r = run_city(manifest, city, options, progress);
-            std::fputs(summary(r).c_str(), out);
-            std::fflush(out);
-            result.done.push_back(std::move(r));
+            result.done.push_back(run_city(manifest, city, options, progress));
         } catch (const VigiaError& e) {
             if (!options.quiet) std::fputc('\n', err);
             std::fprintf(err, "vigia: %s (%s): %s\n", city.name.c_str(), city.slug.c_str(),
@@ -70,8 +67,23 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
             result.failed.push_back({city.slug, e.what()});
         }
     }
+    // Every city's files are complete but for what needs the whole batch: put them in place.
+    std::vector<CityResult> committed;
+    for (CityResult& r : result.done) {
+        try {
+            r.files->commit();
+            std::fputs(summary(r).c_str(), out);
+            std::fflush(out);
+            committed.push_back(std::move(r));
+        } catch (const VigiaError& e) {
+            std::fprintf(err, "vigia: %s (%s): %s\n", r.name.c_str(), r.slug.c_str(), e.what());
+            result.failed.push_back({r.slug, e.what()});
+        }
+    }
+    result.done = std::move(committed);
     if (!result.done.empty()) {
-        write_alliance(options.out_dir, result.done, options.overwrite);
+        write_alliance(options.out_dir, result.done, options.overwrite, manifest.analysis.language,
+                       manifest.publish.min_count);
         std::fprintf(out, "alliance: %s and %s (%zu cities)\n",
                      alliance_paths(options.out_dir)[0].string().c_str(),
                      alliance_paths(options.out_dir)[1].string().c_str(), result.done.size());

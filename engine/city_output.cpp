@@ -1,6 +1,7 @@
 #include "engine/city_output.hpp"
 
 #include "analysis/rates.hpp"
+#include "engine/iccs.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/provenance.hpp"
 #include "io/gpkg_writer.hpp"
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <set>
 #include <unistd.h>
 
 namespace vigia::engine {
@@ -47,6 +49,26 @@ void add_local_columns(LayerData& d, const LocalResults& r) {
     d.columns.push_back({"lisa_z", r.lisa_z});
     d.columns.push_back({"lisa_p_sim", r.lisa_p_sim});
     d.columns.push_back({"lisa_cluster", std::move(cluster)});
+}
+
+/// A category's count and hot-spot fields: count_<code>, gi_z_<code>, gi_class_<code>,
+/// lisa_<code>.
+void add_category_columns(LayerData& d, const std::string& code, const std::vector<double>& count,
+                          const LocalResults& r) {
+    std::vector<std::int64_t> cls(r.gi_class.begin(), r.gi_class.end());
+    std::vector<std::string> cluster;
+    for (auto c : r.lisa_cluster)
+        cluster.emplace_back(analysis::to_string(c));
+    d.columns.push_back({"count_" + code, count});
+    d.columns.push_back({"gi_z_" + code, r.gi_z});
+    d.columns.push_back({"gi_class_" + code, std::move(cls)});
+    d.columns.push_back({"lisa_" + code, std::move(cluster)});
+}
+
+std::vector<double> per_year(std::vector<double> v, double years) {
+    for (double& x : v)
+        x /= years;
+    return v;
 }
 
 /// Incidents per 100,000 residents over the period; NULL where nobody lives.
@@ -90,11 +112,118 @@ std::string layer_title(const std::string& city, const std::string& name) {
     return city + ": " + name;
 }
 
-/// Writes a layer under its title.
-void write_titled(io::GpkgWriter& w, LayerData& d, const std::string& city) {
-    d.title = layer_title(city, d.name);
-    w.write(d);
+/// NULLs the counts strictly between 0 and `min` in column `count`, and the same rows of
+/// the columns derived from it (densities, rates, shares).
+void suppress_column(LayerData& d, const std::string& count,
+                     std::initializer_list<std::string_view> derived, double min) {
+    auto find = [&](std::string_view name) -> std::vector<double>* {
+        for (Column& c : d.columns)
+            if (c.name == name) return std::get_if<std::vector<double>>(&c.values);
+        return nullptr;
+    };
+    std::vector<double>* n = find(count);
+    if (!n) return;
+    std::vector<std::vector<double>*> others;
+    for (std::string_view name : derived)
+        if (auto* v = find(name)) others.push_back(v);
+    const double nan = std::nan("");
+    for (std::size_t i = 0; i < n->size(); ++i) {
+        if (!((*n)[i] > 0 && (*n)[i] < min)) continue;
+        (*n)[i] = nan;
+        for (auto* v : others)
+            (*v)[i] = nan;
+    }
 }
+
+/// The shareable copy of a layer (docs/methods.md §14): counts below `min` suppressed with
+/// what is derived from them.
+LayerData public_copy(const LayerData& d, double min) {
+    LayerData p = d;
+    const std::string& n = d.name;
+    if (n == "grid" || n == "units") {
+        suppress_column(p, "count",
+                        {"density_km2", "density_km2_year", "rate_100k", "rate_100k_eb"}, min);
+        for (const Column& c : d.columns)
+            if (c.name.rfind("count_", 0) == 0) suppress_column(p, c.name, {}, min);
+    } else if (n == "hotspots" || n == "uncovered_hotspots") {
+        suppress_column(p, n == "hotspots" ? "count" : "incidents", {"share"}, min);
+    } else if (n.rfind("facilities_", 0) == 0 || n == "unmapped_categories") {
+        suppress_column(p, "incidents", {}, min);
+    } else if (n.rfind("suggested_", 0) == 0) {
+        suppress_column(p, "gain", {"cumulative_gain"}, min);
+    } else if (n == "run_info") {
+        // Warnings may quote coordinates and records: not in the shareable file.
+        auto& keys = std::get<std::vector<std::string>>(p.columns[0].values);
+        auto& values = std::get<std::vector<std::string>>(p.columns[1].values);
+        std::size_t o = 0;
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            if (keys[i].rfind("warning_", 0) != 0) {
+                keys[o] = keys[i];
+                values[o++] = values[i];
+            }
+        keys.resize(o);
+        values.resize(o);
+    }
+    return p;
+}
+
+/// The city_stats table of `metrics`.
+LayerData stats_layer(const std::vector<CityStat>& metrics, const std::string& language) {
+    LayerData d;
+    d.name = "city_stats";
+    d.description = "Comparable statistics of the city: one row per category and metric";
+    std::vector<std::string> metric, unit, desc, category, category_name;
+    std::vector<double> value;
+    for (const auto& st : metrics) {
+        category.push_back(st.category);
+        category_name.push_back(st.category == "all" ? "all" : iccs_name(st.category, language));
+        metric.push_back(st.metric);
+        value.push_back(st.value);
+        unit.push_back(st.unit);
+        desc.push_back(st.description);
+    }
+    d.columns.push_back({"category", std::move(category)});
+    d.columns.push_back({"category_name", std::move(category_name)});
+    d.columns.push_back({"metric", std::move(metric)});
+    d.columns.push_back({"value", std::move(value)});
+    d.columns.push_back({"unit", std::move(unit)});
+    d.columns.push_back({"description", std::move(desc)});
+    return d;
+}
+
+/// Where write_city sends each layer: the city's own GeoPackage, and the shareable one.
+class CitySinks {
+public:
+    CitySinks(io::GpkgWriter& full, io::GpkgWriter* pub, double min_count, std::string city)
+        : m_full{full}, m_pub{pub}, m_min{min_count}, m_city{std::move(city)} {}
+    /// A layer for both files (suppressed in the shareable one, or `pub` there).
+    void write(LayerData& d, LayerData* pub = nullptr) {
+        d.title = layer_title(m_city, d.name);
+        m_full.write(d);
+        if (!m_pub) return;
+        if (pub) {
+            pub->title = d.title;
+            m_pub->write(*pub);
+        } else {
+            m_pub->write(public_copy(d, m_min));
+        }
+    }
+    /// A layer of records (incident points, rejected rows): the city's own file only.
+    void write_private(LayerData& d) {
+        d.title = layer_title(m_city, d.name);
+        m_full.write(d);
+    }
+    void set_metadata(const std::string& key, const std::string& value, bool shareable) {
+        m_full.set_metadata(key, value);
+        if (m_pub && shareable) m_pub->set_metadata(key, value);
+    }
+
+private:
+    io::GpkgWriter& m_full;
+    io::GpkgWriter* m_pub;
+    double m_min;
+    std::string m_city;
+};
 
 /// A temporary file beside the target, removed unless released.
 struct TempFile {
@@ -185,6 +314,14 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
     if (o.assignment) add("incidents_without_unit", std::to_string(o.assignment->without_unit));
     add("years_covered", number(o.years));
     add("categories_map", c.categories.empty() ? "none" : c.categories);
+    {
+        std::string list;
+        for (const auto& code : a.categories)
+            list += (list.empty() ? "" : ", ") + code;
+        add("categories", list.empty() ? "none (all incidents only)" : list);
+    }
+    add("language", a.language);
+    add("publish_min_count", number(o.manifest->publish.min_count));
     if (!c.categories.empty()) add("unmapped_categories", std::to_string(o.unmapped.size()));
     if (o.hotspots) {
         const HotspotResults& h = *o.hotspots;
@@ -253,8 +390,7 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
 
 /// The coverage layers: per network its service area, facilities with their loads and the
 /// suggested sites; the hot spots no network reaches; and the `coverage` table.
-void write_coverage(io::GpkgWriter& w, const CoverageResults& c, const OGRSpatialReference* srs,
-                    const std::string& city) {
+void write_coverage(CitySinks& w, const CoverageResults& c, const OGRSpatialReference* srs) {
     for (const KindCoverage& k : c.kinds) {
         const std::string& kind = k.config->kind;
         {
@@ -269,7 +405,7 @@ void write_coverage(io::GpkgWriter& w, const CoverageResults& c, const OGRSpatia
             d.columns.push_back({"kind", std::vector<std::string>{kind}});
             d.columns.push_back({"radius_m", std::vector<double>{k.config->radius_m}});
             d.columns.push_back({"area_km2", std::vector<double>{k.area.area_km2}});
-            write_titled(w, d, city);
+            w.write(d);
         }
         {
             LayerData d;
@@ -291,7 +427,7 @@ void write_coverage(io::GpkgWriter& w, const CoverageResults& c, const OGRSpatia
             d.columns.push_back({"incidents", k.load_incidents});
             d.columns.push_back({"hotspot_cells", k.load_hot_cells});
             d.columns.push_back({"residents", k.load_residents});
-            write_titled(w, d, city);
+            w.write(d);
         }
         if (k.config->suggest > 0) {
             LayerData d;
@@ -314,7 +450,7 @@ void write_coverage(io::GpkgWriter& w, const CoverageResults& c, const OGRSpatia
             d.columns.push_back({"gain", std::move(gain)});
             d.columns.push_back({"cumulative_gain", std::move(cumulative)});
             d.columns.push_back({"coverage_share", std::move(share_after)});
-            write_titled(w, d, city);
+            w.write(d);
         }
     }
     {
@@ -339,7 +475,7 @@ void write_coverage(io::GpkgWriter& w, const CoverageResults& c, const OGRSpatia
         d.columns.push_back({"area_km2", std::move(area)});
         d.columns.push_back({"incidents", std::move(incidents)});
         d.columns.push_back({"share", std::move(share)});
-        if (!c.kinds.empty()) write_titled(w, d, city);
+        if (!c.kinds.empty()) w.write(d);
     }
     if (!c.kinds.empty()) {
         LayerData d;
@@ -384,17 +520,67 @@ void write_coverage(io::GpkgWriter& w, const CoverageResults& c, const OGRSpatia
         d.columns.push_back({"suggest_objective", std::move(objective)});
         d.columns.push_back({"suggested_gain", std::move(gain)});
         d.columns.push_back({"suggested_upper_bound", std::move(bound)});
-        write_titled(w, d, city);
+        w.write(d);
     }
 }
 
 } // namespace
 
-void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite,
-                const io::ProgressFn& progress) {
+std::vector<CityStat> public_metrics(std::vector<CityStat> metrics, double min_count) {
+    if (!(min_count > 0)) return metrics;
+    std::map<std::string, double> incidents;
+    for (const CityStat& m : metrics)
+        if (m.metric == "incidents") incidents[m.category] = m.value;
+    static const std::set<std::string> kept{"area_km2", "cells", "residents", "mean_neighbours"};
+    for (CityStat& m : metrics) {
+        const auto it = incidents.find(m.category);
+        if (it == incidents.end() || !(it->second > 0 && it->second < min_count)) continue;
+        if (!kept.count(m.metric)) m.value = std::nan("");
+    }
+    return metrics;
+}
+
+CityFiles::CityFiles(CityFiles&& o) noexcept
+    : full{std::move(o.full)}, pub{std::move(o.pub)}, tif_tmp{std::move(o.tif_tmp)},
+      tif_final{std::move(o.tif_final)}, overwrite{o.overwrite}, m_committed{o.m_committed} {
+    o.tif_tmp.clear();
+    o.m_committed = true;
+}
+
+CityFiles::~CityFiles() {
+    std::error_code ec;
+    if (!m_committed && !tif_tmp.empty()) std::filesystem::remove(tif_tmp, ec);
+}
+
+void CityFiles::commit() {
+    if (m_committed) return;
+    full->finish();
+    if (pub) pub->finish();
+    const auto final_tif = full->path().parent_path() / tif_final;
+    if (tif_tmp.empty()) { // no raster this time: an old one would contradict the new file
+        std::error_code ec;
+        std::filesystem::remove(final_tif, ec);
+    } else {
+        io::check_can_write(final_tif, overwrite);
+        std::error_code ec;
+        std::filesystem::rename(tif_tmp, final_tif, ec);
+        if (ec)
+            throw IoError{
+                fmt::format("{}: cannot rename into place: {}", final_tif.string(), ec.message())};
+    }
+    m_committed = true;
+}
+
+CityFiles write_city(CityOutput& o, const std::filesystem::path& path,
+                     const std::filesystem::path& public_path, bool overwrite,
+                     const io::ProgressFn& progress) {
     const auto t0 = std::chrono::steady_clock::now();
-    io::GpkgWriter w{path, overwrite};
-    const std::string& city = o.city->name;
+    CityFiles files;
+    files.overwrite = overwrite;
+    files.full = std::make_unique<io::GpkgWriter>(path, overwrite);
+    if (!public_path.empty()) files.pub = std::make_unique<io::GpkgWriter>(public_path, overwrite);
+    const double min_count = o.manifest->publish.min_count;
+    CitySinks w{*files.full, files.pub.get(), min_count, o.city->name};
     const OGRSpatialReference* srs = o.target.get();
     const std::size_t steps = o.hotspots ? 7 : 6;
     std::size_t step = 0;
@@ -415,7 +601,13 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         d.columns.push_back({"count", o.cell_counts});
         d.columns.push_back({"area_km2", o.grid.area_km2});
         d.columns.push_back({"density_km2", analysis::density(o.cell_counts, o.grid.area_km2)});
+        if (o.years > 0)
+            d.columns.push_back(
+                {"density_km2_year",
+                 per_year(analysis::density(o.cell_counts, o.grid.area_km2), o.years)});
         if (o.hotspots) add_local_columns(d, o.hotspots->grid);
+        for (const auto& c : o.by_category)
+            add_category_columns(d, c.code, c.cell_counts, c.hotspots.grid);
         if (o.coverage && o.coverage->population) {
             d.columns.push_back({"population", o.coverage->population->cells});
             d.columns.push_back(
@@ -423,7 +615,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
             d.columns.push_back(
                 {"rate_100k_eb", eb_100k(o.cell_counts, o.coverage->population->cells)});
         }
-        write_titled(w, d, city);
+        w.write(d);
         tick();
     }
     {
@@ -438,7 +630,13 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         d.columns.push_back({"count", o.unit_counts});
         d.columns.push_back({"area_km2", o.unit_area_km2});
         d.columns.push_back({"density_km2", analysis::density(o.unit_counts, o.unit_area_km2)});
+        if (o.years > 0)
+            d.columns.push_back(
+                {"density_km2_year",
+                 per_year(analysis::density(o.unit_counts, o.unit_area_km2), o.years)});
         if (o.hotspots) add_local_columns(d, o.hotspots->units);
+        for (const auto& c : o.by_category)
+            add_category_columns(d, c.code, c.unit_counts, c.hotspots.units);
         if (o.coverage) {
             if (o.coverage->population) {
                 d.columns.push_back({"population", o.coverage->population->units});
@@ -459,7 +657,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
                 d.columns.push_back({k.config->kind + "_dist_p90", std::move(p90)});
             }
         }
-        write_titled(w, d, city);
+        w.write(d);
         tick();
     }
     {
@@ -472,7 +670,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         d.wkb = &one;
         d.columns.push_back({"name", std::vector<std::string>{o.city->name}});
         d.columns.push_back({"area_km2", std::vector<double>{o.boundary.area_m2 * 1e-6}});
-        write_titled(w, d, city);
+        w.write(d);
         tick();
     }
     const analysis::RejectLog* rejects = nullptr;
@@ -504,7 +702,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         if (o.coverage)
             for (const KindCoverage& k : o.coverage->kinds)
                 d.columns.push_back({"dist_" + k.config->kind, k.incident_distance});
-        write_titled(w, d, city);
+        w.write_private(d);
         rejects = &o.points->rejects;
     } else {
         const analysis::AreaCounts& ac = o.counts->counts;
@@ -532,7 +730,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
                 if (ac.category[i] >= 0) iccs[i] = o.iccs_of_category[ac.category[i]];
             d.columns.push_back({"iccs", std::move(iccs)});
         }
-        write_titled(w, d, city);
+        w.write_private(d);
         rejects = &o.counts->rejects;
     }
     tick();
@@ -548,23 +746,32 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
             std::vector<analysis::Wkb> geom;
             std::vector<std::int64_t> id, cells;
             std::vector<double> count, area, share, peak;
-            for (std::size_t i = 0; i < h.areas.size(); ++i) {
-                geom.push_back(h.areas[i].geometry);
-                id.push_back(static_cast<std::int64_t>(i) + 1);
-                cells.push_back(static_cast<std::int64_t>(h.areas[i].cells.size()));
-                count.push_back(h.areas[i].count);
-                area.push_back(h.areas[i].area_km2);
-                share.push_back(h.areas[i].share);
-                peak.push_back(h.areas[i].peak_z);
-            }
+            std::vector<std::string> category;
+            auto add_areas = [&](const std::vector<analysis::HotArea>& areas,
+                                 const std::string& cat) {
+                for (std::size_t i = 0; i < areas.size(); ++i) {
+                    geom.push_back(areas[i].geometry);
+                    id.push_back(static_cast<std::int64_t>(i) + 1);
+                    cells.push_back(static_cast<std::int64_t>(areas[i].cells.size()));
+                    count.push_back(areas[i].count);
+                    area.push_back(areas[i].area_km2);
+                    share.push_back(areas[i].share);
+                    peak.push_back(areas[i].peak_z);
+                    category.push_back(cat);
+                }
+            };
+            add_areas(h.areas, "all");
+            for (const auto& c : o.by_category)
+                add_areas(c.hotspots.areas, c.code);
             d.wkb = &geom;
+            d.columns.push_back({"category", std::move(category)});
             d.columns.push_back({"hotspot_id", std::move(id)});
             d.columns.push_back({"cells", std::move(cells)});
             d.columns.push_back({"count", std::move(count)});
             d.columns.push_back({"area_km2", std::move(area)});
             d.columns.push_back({"share", std::move(share)});
             d.columns.push_back({"peak_z", std::move(peak)});
-            write_titled(w, d, city);
+            w.write(d);
         }
         if (h.kde) {
             LayerData d;
@@ -585,7 +792,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
             d.columns.push_back({"level_pct", std::move(level)});
             d.columns.push_back({"threshold_km2", std::move(threshold)});
             d.columns.push_back({"area_km2", std::move(area)});
-            write_titled(w, d, city);
+            w.write(d);
             // The raster beside the GeoPackage, renamed into place together with it.
             tif.path = path.parent_path() / fmt::format(".{}_kde.partial-{}.tif", o.city->slug,
                                                         static_cast<long>(getpid()));
@@ -593,24 +800,12 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
             if (o.years > 0) bands.push_back({"incidents per km2 per year", 1.0 / o.years});
             io::write_geotiff(tif.path, *h.kde, *srs, bands);
         }
-        if (o.coverage) write_coverage(w, *o.coverage, srs, city);
+        if (o.coverage) write_coverage(w, *o.coverage, srs);
         {
-            LayerData d;
-            d.name = "city_stats";
-            d.description = "Global statistics of the city (one row per metric)";
-            std::vector<std::string> metric, unit, desc;
-            std::vector<double> value;
-            for (const auto& st : h.stats) {
-                metric.push_back(st.metric);
-                value.push_back(st.value);
-                unit.push_back(st.unit);
-                desc.push_back(st.description);
-            }
-            d.columns.push_back({"metric", std::move(metric)});
-            d.columns.push_back({"value", std::move(value)});
-            d.columns.push_back({"unit", std::move(unit)});
-            d.columns.push_back({"description", std::move(desc)});
-            write_titled(w, d, city);
+            const std::string& lang = o.manifest->analysis.language;
+            LayerData d = stats_layer(o.metrics, lang);
+            LayerData pub = stats_layer(public_metrics(o.metrics, min_count), lang);
+            w.write(d, &pub);
         }
     }
     if (!o.city->categories.empty()) {
@@ -625,7 +820,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         }
         d.columns.push_back({"label", std::move(label)});
         d.columns.push_back({"incidents", std::move(incidents)});
-        write_titled(w, d, city);
+        w.write(d);
     }
     {
         LayerData d;
@@ -641,7 +836,7 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         d.columns.push_back({"source_row", std::move(row)});
         d.columns.push_back({"reason", std::move(reason)});
         d.columns.push_back({"detail", std::move(detail)});
-        write_titled(w, d, city);
+        w.write_private(d);
         tick();
     }
     {
@@ -653,29 +848,23 @@ void write_city(CityOutput& o, const std::filesystem::path& path, bool overwrite
         std::vector<std::string> keys, values;
         for (auto& [k, v] : run_info(o, secs)) {
             // The same parameters in the GeoPackage's own metadata, where QGIS shows them.
-            w.set_metadata("vigia_" + k, v);
+            w.set_metadata("vigia_" + k, v, k.rfind("warning_", 0) != 0);
             keys.push_back(std::move(k));
             values.push_back(std::move(v));
         }
         d.columns.push_back({"key", std::move(keys)});
         d.columns.push_back({"value", std::move(values)});
-        write_titled(w, d, city);
+        w.write(d);
         tick();
     }
-    w.finish();
-    if (tif.path.empty()) { // no raster this time: an old one would contradict the new file
-        std::error_code ec;
-        std::filesystem::remove(path.parent_path() / (o.city->slug + "_kde.tif"), ec);
-    } else {
-        const auto final_tif = path.parent_path() / (o.city->slug + "_kde.tif");
-        io::check_can_write(final_tif, overwrite);
-        std::error_code ec;
-        std::filesystem::rename(tif.path, final_tif, ec);
-        if (ec)
-            throw IoError{
-                fmt::format("{}: cannot rename into place: {}", final_tif.string(), ec.message())};
-        tif.keep = true;
+    files.full->close();
+    if (files.pub) files.pub->close();
+    files.tif_final = o.city->slug + "_kde.tif";
+    if (!tif.path.empty()) {
+        files.tif_tmp = tif.path;
+        tif.keep = true; // now the CityFiles' to rename or remove
     }
+    return files;
 }
 
 } // namespace vigia::engine

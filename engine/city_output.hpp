@@ -10,6 +10,7 @@
 #include "engine/hotspot_stage.hpp"
 #include "engine/manifest.hpp"
 #include "io/counts_reader.hpp"
+#include "io/gpkg_writer.hpp"
 #include "io/incident_reader.hpp"
 
 #include <filesystem>
@@ -41,16 +42,52 @@ struct CityOutput {
     std::vector<std::string> iccs_of_category;
     std::vector<std::pair<std::string, double>> unmapped;
     std::optional<HotspotResults> hotspots;
+    /// The same statistics on each harmonised category of [analysis] categories.
+    struct Category {
+        std::string code, name;
+        std::vector<double> cell_counts, unit_counts;
+        HotspotResults hotspots;
+    };
+    std::vector<Category> by_category;
+    /// The comparable metrics of all incidents and of each category (the city_stats table).
+    std::vector<CityStat> metrics;
     std::optional<CoverageResults> coverage;
     double years = 0; ///< length of the period covered, 0 when unknown
     std::vector<std::pair<std::string, double>> timings; ///< stage → seconds
     std::vector<std::string> warnings;
 };
 
+/// The metrics as shareable outputs give them: with min_count > 0, every value of a category
+/// holding more than none but fewer than min_count incidents is NaN (NULL), except those
+/// that do not come from the incidents (area, cells, residents, neighbours).
+std::vector<CityStat> public_metrics(std::vector<CityStat> metrics, double min_count);
+
+/// A city's files written to temporary paths beside their targets; commit() renames them
+/// into place, and they are removed if it never runs.
+class CityFiles {
+public:
+    std::unique_ptr<io::GpkgWriter> full;     ///< <slug>.gpkg, closed
+    std::unique_ptr<io::GpkgWriter> pub;      ///< <slug>_public.gpkg, closed (null: not asked for)
+    std::filesystem::path tif_tmp, tif_final; ///< the kernel density raster (empty: none)
+    bool overwrite = false;
+
+    CityFiles() = default;
+    CityFiles(CityFiles&& o) noexcept;
+    CityFiles& operator=(CityFiles&&) = delete;
+    ~CityFiles();
+    /// Renames every file into place (an old <slug>_kde.tif is removed when none was made).
+    void commit();
+
+private:
+    bool m_committed = false;
+};
+
 /// Writes grid, units, boundary, incidents (or unit_counts), hotspots, kde_areas,
-/// city_stats, rejected and run_info to a temporary GeoPackage and renames it to `path`;
-/// the kernel density raster goes beside it as <slug>_kde.tif.
-void write_city(CityOutput& out, const std::filesystem::path& path, bool overwrite,
-                const io::ProgressFn& progress);
+/// coverage layers, city_stats, rejected and run_info to a temporary GeoPackage for `path`;
+/// with a `public_path`, the shareable copy (docs/methods.md §14) beside it; the kernel
+/// density raster as <slug>_kde.tif. Nothing is in place until commit().
+CityFiles write_city(CityOutput& out, const std::filesystem::path& path,
+                     const std::filesystem::path& public_path, bool overwrite,
+                     const io::ProgressFn& progress);
 
 } // namespace vigia::engine

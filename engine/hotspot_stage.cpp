@@ -198,7 +198,7 @@ HotspotResults hotspot_stage(const HotspotInput& in, const AnalysisParams& param
     add(s, "mean_neighbours", binary.mean_neighbours(), "cells",
         "mean neighbours per cell (self excluded)");
 
-    if (in.x && !in.x->empty()) {
+    if (in.kde && in.x && !in.x->empty()) {
         r.kde_bandwidth_auto_m = silverman_bandwidth(*in.x, *in.y);
         r.kde_bandwidth_m =
             params.kde.bandwidth_m > 0 ? params.kde.bandwidth_m : r.kde_bandwidth_auto_m;

@@ -35,6 +35,7 @@ struct CityStat {
     double value;
     std::string unit;
     std::string description;
+    std::string category = "all"; ///< "all", or the ICCS code the value is computed on
 };
 
 struct HotspotInput {
@@ -50,6 +51,7 @@ struct HotspotInput {
     const std::vector<double>* train_counts = nullptr;
     const std::vector<double>* test_counts = nullptr;
     std::string train_text, test_text;
+    bool kde = true; ///< false: no kernel density (the per-category runs)
 };
 
 struct HotspotResults {

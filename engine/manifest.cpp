@@ -1,11 +1,13 @@
 #include "engine/manifest.hpp"
 
+#include "engine/iccs.hpp"
 #include "io/gdal_util.hpp"
 #include "io/time_parse.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -214,8 +216,30 @@ AnalysisParams read_analysis(const toml::table& t, const fs::path& manifest) {
                                          "most pixels would see no incident; use a bandwidth of "
                                          "at least one pixel",
                                          a.kde.bandwidth_m, a.kde.pixel_m));
+    if (const toml::node* n = r.get("categories")) {
+        const toml::array* arr = n->as_array();
+        if (!arr) r.fail(n, "categories must be a list of ICCS codes, e.g. [\"0401\", \"0501\"]");
+        for (const toml::node& item : *arr) {
+            const auto code = item.value<std::string>();
+            if (!code) r.fail(&item, "categories must be a list of ICCS codes (strings)");
+            if (!find_iccs(*code))
+                r.fail(&item, fmt::format("categories: '{}' is not an ICCS code known to vigia "
+                                          "(data/categories/iccs.csv lists them)",
+                                          *code));
+            if (std::find(a.categories.begin(), a.categories.end(), *code) != a.categories.end())
+                r.fail(&item, fmt::format("categories: '{}' is listed twice", *code));
+            a.categories.push_back(*code);
+        }
+    }
+    if (auto lang = r.string("language")) {
+        if (*lang != "en" && *lang != "es" && *lang != "pt" && *lang != "fr")
+            r.fail(
+                r.get("language"),
+                fmt::format("language = \"{}\": expected \"es\", \"pt\", \"en\" or \"fr\"", *lang));
+        a.language = *lang;
+    }
     r.finish({"grid", "cell_size_m", "crs", "period", "train", "test", "neighbourhood_m",
-              "permutations", "seed", "fdr", "kde"});
+              "permutations", "seed", "fdr", "kde", "categories", "language"});
     return a;
 }
 
@@ -368,6 +392,16 @@ Manifest parse_manifest(std::string_view text, const fs::path& path) {
     m.path = path;
     TableReader r{root, "", path};
     if (const toml::table* a = r.table("analysis")) m.analysis = read_analysis(*a, path);
+    if (const toml::table* p = r.table("publish")) {
+        TableReader pr{*p, "[publish]", path};
+        m.publish.enabled = true;
+        if (auto mc = pr.number("min_count")) {
+            if (!(*mc >= 0) || *mc > 1e6)
+                pr.fail(pr.get("min_count"), "min_count must be a count between 0 and 1000000");
+            m.publish.min_count = *mc;
+        }
+        pr.finish({"min_count"});
+    }
     const toml::node* cities = r.get("city");
     if (!cities) r.fail(nullptr, "no [[city]] entries");
     if (!cities->is_array_of_tables()) r.fail(cities, "'city' must be an array of tables [[city]]");
@@ -378,9 +412,14 @@ Manifest parse_manifest(std::string_view text, const fs::path& path) {
         if (!slugs.insert(c.slug).second)
             r.fail(&arr[i],
                    fmt::format("two cities have the slug '{}'; give one a slug = \"...\"", c.slug));
+        if (!m.analysis.categories.empty() && c.categories.empty())
+            r.fail(&arr[i], fmt::format("city '{}': [analysis] categories needs the city's "
+                                        "offence labels mapped to ICCS codes; give categories = "
+                                        "\"map.csv\" (see data/categories/README.md)",
+                                        c.name));
         m.cities.push_back(std::move(c));
     }
-    r.finish({"analysis", "city"});
+    r.finish({"analysis", "publish", "city"});
     return m;
 }
 

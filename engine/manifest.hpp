@@ -45,6 +45,19 @@ struct AnalysisParams {
     std::uint64_t seed = 12345;
     bool fdr = true; ///< Benjamini–Hochberg correction of the Gi* classes
     KdeParams kde;
+    /// ICCS codes whose statistics are computed as well as those of all incidents; a code
+    /// takes in every code below it in the hierarchy ("05" holds "0501" and "05011").
+    std::vector<std::string> categories;
+    /// Labels of classes, legends and field aliases: "en", "es", "pt" or "fr".
+    std::string language = "en";
+};
+
+/// What the shareable outputs (alliance files, maps, <slug>_public.gpkg) may show.
+struct PublishParams {
+    bool enabled = false; ///< a [publish] table was given: write <slug>_public.gpkg
+    /// Counts below this are suppressed (NULL) in shareable outputs; 0 = no suppression.
+    /// With a threshold, the public GeoPackage leaves out incident points and record rows.
+    double min_count = 0;
 };
 
 /// What new sites of a facility network should cover most of.
@@ -75,6 +88,7 @@ struct CityConfig {
 struct Manifest {
     std::filesystem::path path;
     AnalysisParams analysis;
+    PublishParams publish;
     std::vector<CityConfig> cities;
 };
 

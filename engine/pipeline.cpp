@@ -4,9 +4,11 @@
 #include "analysis/error.hpp"
 #include "analysis/grid.hpp"
 #include "analysis/quality.hpp"
+#include "analysis/rates.hpp"
 #include "analysis/repair.hpp"
 #include "analysis/utm.hpp"
 #include "engine/city_output.hpp"
+#include "engine/iccs.hpp"
 #include "io/counts_reader.hpp"
 #include "io/feature_reader.hpp"
 #include "io/gpkg_writer.hpp"
@@ -157,8 +159,10 @@ struct Periods {
     std::vector<double> train_counts, test_counts;
 };
 
+/// `keep` (null: all) selects the incidents (points) or count rows (counts) to take in.
 Periods split_periods(const AnalysisParams& a, const CityOutput& o,
-                      const std::vector<double>& unit_area) {
+                      const std::vector<double>& unit_area,
+                      const std::vector<std::uint8_t>* keep = nullptr) {
     Periods p;
     std::int64_t lo = analysis::kNoTime, hi = analysis::kNoTime;
     if (o.points) {
@@ -187,7 +191,7 @@ Periods split_periods(const AnalysisParams& a, const CityOutput& o,
         const auto& time = o.points->incidents.time;
         for (std::size_t i = 0; i < time.size(); ++i) {
             const std::int32_t c = o.assignment->cell[i];
-            if (c < 0 || time[i] == analysis::kNoTime) continue;
+            if (c < 0 || time[i] == analysis::kNoTime || (keep && !(*keep)[i])) continue;
             if (in(p.train, time[i])) p.train_counts[c] += 1;
             if (in(p.test, time[i])) p.test_counts[c] += 1;
         }
@@ -195,6 +199,7 @@ Periods split_periods(const AnalysisParams& a, const CityOutput& o,
         const analysis::AreaCounts& ac = o.counts->counts;
         std::vector<double> train_units(o.units.size(), 0.0), test_units(o.units.size(), 0.0);
         for (std::size_t r = 0; r < ac.size(); ++r) {
+            if (keep && !(*keep)[r]) continue;
             const std::int64_t t =
                 io::to_seconds({ac.year[r], ac.month[r] ? ac.month[r] : 1, 1, 0, 0, 0});
             if (in(p.train, t)) train_units[ac.unit[r]] += ac.count[r];
@@ -207,25 +212,32 @@ Periods split_periods(const AnalysisParams& a, const CityOutput& o,
     return p;
 }
 
-/// The numbers cities are compared on: city_stats, residents and rates, coverage shares.
+/// The numbers cities are compared on, for all incidents and for each category: the hot-spot
+/// stage's statistics, residents and rates, and (all incidents only) coverage shares.
 std::vector<CityStat> comparable_metrics(const CityOutput& o) {
-    std::vector<CityStat> m = o.hotspots->stats;
+    std::vector<CityStat> m;
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    double incidents = 0;
-    for (double c : o.cell_counts)
-        incidents += c;
-    if (o.coverage && o.coverage->population) {
-        const double residents = std::accumulate(o.coverage->population->cells.begin(),
-                                                 o.coverage->population->cells.end(), 0.0);
-        m.push_back(
-            {"residents", residents, "people", "residents inside the boundary (areal weighting)"});
-        m.push_back({"incidents_per_100k", residents > 0 ? incidents / residents * 1e5 : nan,
-                     "per 100,000", "incidents per 100,000 residents over the period"});
-        if (o.years > 0)
-            m.push_back({"incidents_per_100k_per_year",
-                         residents > 0 ? incidents / residents * 1e5 / o.years : nan,
-                         "per 100,000 per year", "incidents per 100,000 residents per year"});
-    }
+    auto add_rates = [&](const std::vector<CityStat>& stats, const std::vector<double>& cells,
+                         const std::string& category) {
+        const std::size_t first = m.size();
+        m.insert(m.end(), stats.begin(), stats.end());
+        const double incidents = std::accumulate(cells.begin(), cells.end(), 0.0);
+        if (o.coverage && o.coverage->population) {
+            const double residents = std::accumulate(o.coverage->population->cells.begin(),
+                                                     o.coverage->population->cells.end(), 0.0);
+            m.push_back({"residents", residents, "people",
+                         "residents inside the boundary (areal weighting)"});
+            m.push_back({"incidents_per_100k", residents > 0 ? incidents / residents * 1e5 : nan,
+                         "per 100,000", "incidents per 100,000 residents over the period"});
+            if (o.years > 0)
+                m.push_back({"incidents_per_100k_per_year",
+                             residents > 0 ? incidents / residents * 1e5 / o.years : nan,
+                             "per 100,000 per year", "incidents per 100,000 residents per year"});
+        }
+        for (std::size_t i = first; i < m.size(); ++i)
+            m[i].category = category;
+    };
+    add_rates(o.hotspots->stats, o.cell_counts, "all");
     if (o.coverage)
         for (const KindCoverage& k : o.coverage->kinds) {
             const std::string p = "coverage_" + k.config->kind + "_";
@@ -239,10 +251,72 @@ std::vector<CityStat> comparable_metrics(const CityOutput& o) {
             m.push_back(
                 {p + "dist_median_m", k.distance.median, "m", "median distance of incidents"});
         }
+    for (const auto& c : o.by_category)
+        add_rates(c.hotspots.stats, c.cell_counts, c.code);
     return m;
 }
 
+/// The hot-spot stage on the incidents of one harmonised category (its code and those below
+/// it): the same grid, weights and parameters as for all incidents, without kernel density.
+CityOutput::Category category_run(const Manifest& manifest, const CityOutput& o,
+                                  const std::string& code, const std::vector<double>& unit_area,
+                                  const HotspotInput& all) {
+    CityOutput::Category c;
+    c.code = code;
+    c.name = iccs_name(code, manifest.analysis.language);
+    auto within = [&](std::int32_t label) {
+        return label >= 0 && iccs_within(o.iccs_of_category[label], code);
+    };
+    std::vector<std::uint8_t> keep;
+    std::vector<double> x, y;
+    if (o.points) {
+        const analysis::Incidents& inc = o.points->incidents;
+        keep.resize(inc.size());
+        std::vector<std::int32_t> cells, units;
+        for (std::size_t i = 0; i < inc.size(); ++i) {
+            keep[i] = within(inc.category[i]);
+            if (!keep[i]) continue;
+            cells.push_back(o.assignment->cell[i]);
+            units.push_back(o.assignment->unit[i]);
+            x.push_back(inc.x[i]);
+            y.push_back(inc.y[i]);
+        }
+        c.cell_counts = analysis::tally(cells, o.grid.size());
+        c.unit_counts = analysis::tally(units, o.units.size());
+    } else {
+        const analysis::AreaCounts& ac = o.counts->counts;
+        keep.resize(ac.size());
+        c.unit_counts.assign(o.units.size(), 0.0);
+        for (std::size_t r = 0; r < ac.size(); ++r) {
+            keep[r] = within(ac.category[r]);
+            if (keep[r]) c.unit_counts[ac.unit[r]] += ac.count[r];
+        }
+        c.cell_counts = analysis::apportion_to_cells(o.overlaps, unit_area, c.unit_counts);
+    }
+    HotspotInput in = all;
+    in.cell_counts = &c.cell_counts;
+    in.unit_counts = &c.unit_counts;
+    in.kde = false;
+    if (o.points) {
+        in.x = &x;
+        in.y = &y;
+    }
+    const Periods periods = split_periods(manifest.analysis, o, unit_area, &keep);
+    in.train_counts = periods.valid ? &periods.train_counts : nullptr;
+    in.test_counts = periods.valid ? &periods.test_counts : nullptr;
+    c.hotspots = hotspot_stage(in, manifest.analysis);
+    return c;
+}
+
 } // namespace
+
+std::vector<std::filesystem::path> city_paths(const Manifest& m, const CityConfig& city,
+                                              const std::filesystem::path& dir) {
+    std::vector<std::filesystem::path> p{
+        dir / (city.slug + ".gpkg"), dir / (city.slug + "_kde.tif"), dir / (city.slug + ".png")};
+    if (m.publish.enabled) p.push_back(dir / (city.slug + "_public.gpkg"));
+    return p;
+}
 
 CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunOptions& options,
                     Progress& progress) {
@@ -254,8 +328,8 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
     res.name = city.name;
     res.slug = city.slug;
     res.output = options.out_dir / (city.slug + ".gpkg");
-    io::check_can_write(res.output, options.overwrite);
-    io::check_can_write(options.out_dir / (city.slug + "_kde.tif"), options.overwrite);
+    for (const auto& p : city_paths(manifest, city, options.out_dir))
+        io::check_can_write(p, options.overwrite);
     const std::string tag = fmt::format("[{}]", city.slug);
 
     // Boundary, CRS, sub-units.
@@ -394,6 +468,23 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
     progress.end();
     out.timings.emplace_back("hotspots_s", since(t));
 
+    if (!manifest.analysis.categories.empty()) {
+        t = Clock::now();
+        progress.begin(fmt::format("{} hot spots per category", tag));
+        for (std::size_t k = 0; k < manifest.analysis.categories.size(); ++k) {
+            out.by_category.push_back(category_run(manifest, out, manifest.analysis.categories[k],
+                                                   units.area_km2(), hin));
+            for (const auto& w : out.by_category.back().hotspots.warnings)
+                res.warnings.push_back(fmt::format("category {} ({}): {}",
+                                                   out.by_category.back().code,
+                                                   out.by_category.back().name, w));
+            progress.update(static_cast<double>(k + 1) /
+                            static_cast<double>(manifest.analysis.categories.size()));
+        }
+        progress.end();
+        out.timings.emplace_back("categories_s", since(t));
+    }
+
     if (!city.facilities.empty() || city.population) {
         t = Clock::now();
         progress.begin(fmt::format("{} coverage", tag));
@@ -430,13 +521,30 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
     for (double c : out.cell_counts)
         res.accepted += c;
 
+    out.metrics = comparable_metrics(out);
     t = Clock::now();
     progress.begin(fmt::format("{} writing {}", tag, res.output.string()));
     out.warnings = res.warnings;
-    write_city(out, res.output, options.overwrite, [&](double f) { progress.update(f); });
+    res.files = std::make_unique<CityFiles>(
+        write_city(out, res.output,
+                   manifest.publish.enabled ? options.out_dir / (city.slug + "_public.gpkg")
+                                            : std::filesystem::path{},
+                   options.overwrite, [&](double f) { progress.update(f); }));
     progress.end();
     res.seconds = since(t0);
-    res.metrics = comparable_metrics(out);
+    res.metrics = out.metrics;
+    // The values the batch's shared class breaks come from.
+    if (out.years > 0)
+        for (std::size_t c = 0; c < out.grid.size(); ++c)
+            if (out.cell_counts[c] > 0 && out.grid.area_km2[c] > 0)
+                res.cell_density_year.push_back(out.cell_counts[c] / out.grid.area_km2[c] /
+                                                out.years);
+    if (out.coverage && out.coverage->population) {
+        res.unit_rate_eb =
+            analysis::empirical_bayes_rates(out.unit_counts, out.coverage->population->units);
+        for (double& v : res.unit_rate_eb)
+            v *= 1e5;
+    }
     {
         auto wgs84 = io::make_srs("EPSG:4326", "alliance");
         res.boundary_lonlat = io::reproject(out.boundary.wkb, *out.target, *wgs84);

@@ -3,6 +3,7 @@
 /// One city, end to end: read → reproject → grid → count → check → write. A batch is a loop
 /// over cities calling run_city with the manifest's shared parameters.
 
+#include "engine/city_output.hpp"
 #include "engine/hotspot_stage.hpp"
 #include "engine/manifest.hpp"
 #include "engine/progress.hpp"
@@ -36,10 +37,21 @@ struct CityResult {
     /// alliance table; and the boundary in longitude/latitude (EPSG:4326) for its map layer.
     std::vector<CityStat> metrics;
     analysis::Wkb boundary_lonlat;
+    /// The files written, not yet in place: the batch adds their styles, then commits them.
+    std::unique_ptr<CityFiles> files;
+    /// Values the shared class breaks of the batch are drawn from (per year densities of
+    /// cells with incidents; empirical Bayes rates per 100,000).
+    std::vector<double> cell_density_year, unit_rate_eb;
 };
 
-/// Runs one city. Throws VigiaError subclasses on bad input or I/O failure; the output file
-/// is then not created (or, with --overwrite, the old one is kept).
+/// The files a city's run writes in `dir`: <slug>.gpkg, <slug>_kde.tif, <slug>.png, and with
+/// [publish] <slug>_public.gpkg.
+std::vector<std::filesystem::path> city_paths(const Manifest& m, const CityConfig& city,
+                                              const std::filesystem::path& dir);
+
+/// Runs one city. Throws VigiaError subclasses on bad input or I/O failure; no output file
+/// is then created (or, with --overwrite, the old ones are kept). The files are written to
+/// temporary paths: CityResult::files->commit() puts them in place.
 CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunOptions& options,
                     Progress& progress);
 

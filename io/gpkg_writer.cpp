@@ -69,7 +69,9 @@ GpkgWriter::GpkgWriter(fs::path path, bool overwrite)
 }
 
 GpkgWriter::~GpkgWriter() {
-    CPLSetThreadLocalConfigOption("OGR_SQLITE_CACHE", m_had_cache ? m_old_cache.c_str() : nullptr);
+    if (!m_closed)
+        CPLSetThreadLocalConfigOption("OGR_SQLITE_CACHE",
+                                      m_had_cache ? m_old_cache.c_str() : nullptr);
     if (m_done) return;
     m_ds.reset();
     remove_with_sidecars(m_tmp);
@@ -122,6 +124,13 @@ void GpkgWriter::write(const LayerData& d) {
         throw IoError{fmt::format("{}: layer '{}': {}: {}", m_path.string(), d.name, what,
                                   errors.last_error())};
     };
+    if (m_closed) fail("the file is closed already");
+    {
+        LayerInfo info{d.name, d.srs ? d.geometry_type : wkbNone, {}};
+        for (const Column& c : d.columns)
+            info.fields.push_back(c.name);
+        m_layers.push_back(std::move(info));
+    }
     const std::string desc_opt = "DESCRIPTION=" + d.description;
     const std::string title_opt = "IDENTIFIER=" + d.title;
     std::vector<const char*> options;
@@ -171,12 +180,19 @@ void GpkgWriter::set_metadata(const std::string& key, const std::string& value) 
                                   errors.last_error())};
 }
 
-void GpkgWriter::finish() {
+void GpkgWriter::close() {
+    if (m_closed) return;
     GdalErrorScope errors;
     CPLErrorReset();
     m_ds.reset(); // GDALClose flushes the GeoPackage; 3.6 reports failure only via CPLError
+    m_closed = true;
+    CPLSetThreadLocalConfigOption("OGR_SQLITE_CACHE", m_had_cache ? m_old_cache.c_str() : nullptr);
     if (CPLGetLastErrorType() >= CE_Failure)
         throw IoError{fmt::format("{}: closing failed: {}", m_tmp.string(), errors.last_error())};
+}
+
+void GpkgWriter::finish() {
+    close();
     check_can_write(m_path, m_overwrite); // someone may have created it meanwhile
     std::error_code ec;
     fs::rename(m_tmp, m_path, ec);

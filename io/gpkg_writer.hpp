@@ -54,8 +54,19 @@ public:
     void write(const LayerData& layer);
     /// A dataset metadata item (GeoPackage gpkg_metadata, shown by QGIS and gdalinfo).
     void set_metadata(const std::string& key, const std::string& value);
-    /// Closes the file, checks for errors and renames it over the target.
+    /// Closes the temporary file (GDAL builds the spatial indexes then) and checks for
+    /// errors; it can then be opened and amended by path before finish().
+    void close();
+    /// Closes the file if still open, checks for errors and renames it over the target.
     void finish();
+    /// What was written: each layer's name, geometry type and field names, in order.
+    struct LayerInfo {
+        std::string name;
+        OGRwkbGeometryType geometry_type = wkbNone;
+        std::vector<std::string> fields;
+    };
+    const std::vector<LayerInfo>& layers() const noexcept { return m_layers; }
+    const std::filesystem::path& path() const noexcept { return m_path; }
 
     const std::filesystem::path& temporary_path() const noexcept { return m_tmp; }
 
@@ -64,6 +75,8 @@ private:
     GDALDatasetUniquePtr m_ds;
     bool m_overwrite;
     bool m_done = false;
+    bool m_closed = false;
+    std::vector<LayerInfo> m_layers;
     std::string m_old_cache; ///< this thread's OGR_SQLITE_CACHE before the writer set it
     bool m_had_cache = false;
 };

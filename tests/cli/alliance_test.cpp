@@ -46,8 +46,8 @@ TEST(Alliance, AFailingCityIsReportedAndTheOthersFinish) {
     EXPECT_GE(compared, 20u);
     // The CSV holds the same long table.
     const std::string csv = slurp(tmp / "out" / "alliance.csv");
-    EXPECT_TRUE(Contains(csv, "city,slug,category,metric,value,unit\n"));
-    EXPECT_TRUE(Contains(csv, "Cuadro,cuadro,all,incidents,6,incidents\n"));
+    EXPECT_TRUE(Contains(csv, "city,slug,category,category_name,metric,value,unit\n"));
+    EXPECT_TRUE(Contains(csv, "Cuadro,cuadro,all,all,incidents,6,incidents\n"));
 }
 
 } // namespace

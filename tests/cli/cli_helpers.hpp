@@ -121,7 +121,8 @@ inline const CellKey kSouthEast{480750, 2130250};
 inline const CellKey kNorthWest{480250, 2130750};
 inline const CellKey kNorthEast{480750, 2130750};
 
-/// A numeric field of every feature of a polygon layer, keyed by the feature's cell key.
+/// A numeric field of every feature of a polygon layer, keyed by the feature's cell key
+/// (NaN where the field is NULL).
 inline std::map<CellKey, double> by_cell(GDALDataset& ds, const std::string& field,
                                          const std::string& layer = "grid") {
     std::map<CellKey, double> out;
@@ -145,7 +146,8 @@ inline std::map<CellKey, double> by_cell(GDALDataset& ds, const std::string& fie
         OGREnvelope e;
         g->getEnvelope(&e);
         const CellKey key{std::llround((e.MinX + e.MaxX) / 2), std::llround((e.MinY + e.MaxY) / 2)};
-        if (!out.emplace(key, f->GetFieldAsDouble(i)).second)
+        const double v = f->IsFieldSetAndNotNull(i) ? f->GetFieldAsDouble(i) : std::nan("");
+        if (!out.emplace(key, v).second)
             ADD_FAILURE() << "two features of " << layer << " centred on (" << key.first << ", "
                           << key.second << ")";
     }

@@ -43,10 +43,14 @@ void expect_fields(GDALDataset& ds, const std::string& layer,
             << layer << " has no field " << f << "; fields: " << joined(fields);
 }
 
+/// Every file the demo writes, sorted: per city its GeoPackage, its shareable copy and (for
+/// point data) its density raster; the alliance files.
+const std::vector<std::string> kDemoOutputs{
+    "alliance.csv", "alliance.gpkg",   "cdmx.gpkg",          "cdmx_public.gpkg",
+    "zapopan.gpkg", "zapopan_kde.tif", "zapopan_public.gpkg"};
+
 TEST_F(Demo, WritesOneGeoPackagePerCityAndNothingElse) {
-    EXPECT_EQ(entries(out_dir()),
-              (std::vector<std::string>{"alliance.csv", "alliance.gpkg", "cdmx.gpkg",
-                                        "zapopan.gpkg", "zapopan_kde.tif"}));
+    EXPECT_EQ(entries(out_dir()), kDemoOutputs);
     EXPECT_TRUE(Contains(s_run->out, "Demo outputs are in"));
     EXPECT_TRUE(Contains(s_run->out, "Zapopan (zapopan)"));
     EXPECT_TRUE(Contains(s_run->out, "(cdmx)"));
@@ -163,8 +167,7 @@ TEST_F(Demo, RefusesToReplaceOutputsWithoutOverwriteAndReplacesThemWithIt) {
     TempDir tmp;
     const fs::path dir = tmp / "demo";
     fs::create_directories(dir);
-    for (const char* name :
-         {"zapopan.gpkg", "cdmx.gpkg", "zapopan_kde.tif", "alliance.gpkg", "alliance.csv"})
+    for (const std::string& name : kDemoOutputs)
         fs::copy_file(out_dir() / name, dir / name);
     const std::string zapopan_before = slurp(dir / "zapopan.gpkg");
     const std::string cdmx_before = slurp(dir / "cdmx.gpkg");
@@ -175,8 +178,7 @@ TEST_F(Demo, RefusesToReplaceOutputsWithoutOverwriteAndReplacesThemWithIt) {
     EXPECT_EQ(again.exit_code, 1) << again.err;
     EXPECT_TRUE(Contains(again.err, "--overwrite"));
     EXPECT_TRUE(Contains(again.err, (dir / "zapopan.gpkg").string()));
-    EXPECT_EQ(entries(dir), (std::vector<std::string>{"alliance.csv", "alliance.gpkg", "cdmx.gpkg",
-                                                      "zapopan.gpkg", "zapopan_kde.tif"}));
+    EXPECT_EQ(entries(dir), kDemoOutputs);
     EXPECT_EQ(fs::last_write_time(dir / "zapopan.gpkg"), zapopan_time);
     EXPECT_EQ(fs::last_write_time(dir / "cdmx.gpkg"), cdmx_time);
     EXPECT_TRUE(slurp(dir / "zapopan.gpkg") == zapopan_before) << "zapopan.gpkg changed";
@@ -184,8 +186,7 @@ TEST_F(Demo, RefusesToReplaceOutputsWithoutOverwriteAndReplacesThemWithIt) {
 
     const RunResult forced = run_vigia({"demo", "--quiet", "--overwrite", "-o", dir.string()});
     ASSERT_EQ(forced.exit_code, 0) << forced.err;
-    EXPECT_EQ(entries(dir), (std::vector<std::string>{"alliance.csv", "alliance.gpkg", "cdmx.gpkg",
-                                                      "zapopan.gpkg", "zapopan_kde.tif"}));
+    EXPECT_EQ(entries(dir), kDemoOutputs);
     EXPECT_NE(fs::last_write_time(dir / "zapopan.gpkg"), zapopan_time) << "not replaced";
     EXPECT_NE(fs::last_write_time(dir / "cdmx.gpkg"), cdmx_time) << "not replaced";
     auto ds = open_read(dir / "zapopan.gpkg");

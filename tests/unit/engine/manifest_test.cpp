@@ -175,3 +175,70 @@ TEST(Slugify, FoldsAccentsAndPunctuation) {
     EXPECT_EQ(slugify("Port-au-Prince"), "port-au-prince");
     EXPECT_EQ(slugify("Niterói"), "niteroi");
 }
+
+TEST(Manifest, CategoriesLanguageAndPublish) {
+    const Manifest m = parse_manifest(R"([analysis]
+categories = ["0401", "05"]
+language = "pt"
+
+[publish]
+min_count = 5
+
+[[city]]
+name = "A"
+boundary = { path = "b.shp" }
+incidents = { path = "i.gpkg", category = "delito" }
+categories = "map.csv"
+)",
+                                      "/m/m.toml");
+    EXPECT_EQ(m.analysis.categories, (std::vector<std::string>{"0401", "05"}));
+    EXPECT_EQ(m.analysis.language, "pt");
+    EXPECT_TRUE(m.publish.enabled);
+    EXPECT_EQ(m.publish.min_count, 5);
+    EXPECT_EQ(m.cities[0].categories, "/m/map.csv");
+
+    const Manifest plain = parse_manifest(R"([[city]]
+name = "A"
+boundary = { path = "b.shp" }
+incidents = { path = "i.gpkg" }
+)",
+                                          "/m.toml");
+    EXPECT_TRUE(plain.analysis.categories.empty());
+    EXPECT_EQ(plain.analysis.language, "en");
+    EXPECT_FALSE(plain.publish.enabled);
+    EXPECT_EQ(plain.publish.min_count, 0);
+}
+
+TEST(Manifest, BadCategoriesLanguageAndPublishAreNamedWithTheirLines) {
+    const std::string city = R"(
+[[city]]
+name = "A"
+boundary = { path = "b.shp" }
+incidents = { path = "i.gpkg" }
+categories = "map.csv"
+)";
+    std::string e = error_of("[analysis]\ncategories = [\"0401\", \"9999\"]\n" + city);
+    EXPECT_NE(e.find("alliance.toml:2"), std::string::npos) << e;
+    EXPECT_NE(e.find("'9999' is not an ICCS code"), std::string::npos) << e;
+    e = error_of("[analysis]\ncategories = \"0401\"\n" + city);
+    EXPECT_NE(e.find("list of ICCS codes"), std::string::npos) << e;
+    e = error_of("[analysis]\ncategories = [\"0401\", \"0401\"]\n" + city);
+    EXPECT_NE(e.find("listed twice"), std::string::npos) << e;
+    e = error_of("[analysis]\nlanguage = \"de\"\n" + city);
+    EXPECT_NE(e.find("language = \"de\""), std::string::npos) << e;
+    e = error_of("[publish]\nmin_count = -1\n" + city);
+    EXPECT_NE(e.find("min_count"), std::string::npos) << e;
+    e = error_of("[publish]\nthreshold = 5\n" + city);
+    EXPECT_NE(e.find("unknown key 'threshold'"), std::string::npos) << e;
+    // Statistics per category need every city's labels mapped.
+    e = error_of(R"([analysis]
+categories = ["0401"]
+
+[[city]]
+name = "Sin mapa"
+boundary = { path = "b.shp" }
+incidents = { path = "i.gpkg" }
+)");
+    EXPECT_NE(e.find("city 'Sin mapa'"), std::string::npos) << e;
+    EXPECT_NE(e.find("categories = \"map.csv\""), std::string::npos) << e;
+}
