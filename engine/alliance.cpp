@@ -2,7 +2,12 @@
 
 #include "analysis/error.hpp"
 #include "engine/iccs.hpp"
+#include "engine/labels.hpp"
+#include "engine/maps.hpp"
+#include "engine/styles.hpp"
 #include "io/gpkg_writer.hpp"
+#include "io/layer_styles.hpp"
+#include "io/map_render.hpp"
 
 #include <fmt/format.h>
 
@@ -16,7 +21,7 @@ namespace vigia::engine {
 namespace fs = std::filesystem;
 
 std::vector<fs::path> alliance_paths(const fs::path& dir) {
-    return {dir / "alliance.gpkg", dir / "alliance.csv"};
+    return {dir / "alliance.gpkg", dir / "alliance.csv", dir / "alliance.png"};
 }
 
 namespace {
@@ -130,6 +135,16 @@ void write_alliance(const fs::path& dir, const std::vector<CityResult>& all, boo
             throw IoError{fmt::format("{}: writing failed", tmp.string())};
         }
     }
+    // Default styles (outlines and names; aliases of the metrics), then the map.
+    w.close();
+    const Language lang = *parse_language(language);
+    io::write_layer_styles(w.temporary_path(),
+                           city_layer_styles(layer_infos(w.layers()), lang, SharedBreaks{}));
+    io::check_can_write(paths[2], overwrite);
+    std::vector<CityMapSummary> maps;
+    for (const CityResult& c : all)
+        maps.push_back(c.map);
+    io::render_png(alliance_map(maps, lang), paths[2], overwrite);
     w.finish();
     std::error_code ec;
     fs::rename(tmp, paths[1], ec);

@@ -16,7 +16,7 @@ namespace vigia::engine {
 void write_alliance(const std::filesystem::path& dir, const std::vector<CityResult>& cities,
                     bool overwrite, const std::string& language = "en", double min_count = 0);
 
-/// The two alliance file paths in `dir`.
+/// The alliance file paths in `dir`: alliance.gpkg, alliance.csv and alliance.png.
 std::vector<std::filesystem::path> alliance_paths(const std::filesystem::path& dir);
 
 } // namespace vigia::engine

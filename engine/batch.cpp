@@ -2,6 +2,8 @@
 
 #include "analysis/error.hpp"
 #include "engine/alliance.hpp"
+#include "engine/labels.hpp"
+#include "io/layer_styles.hpp"
 
 #include <fmt/format.h>
 
@@ -24,6 +26,21 @@ std::string summary(const CityResult& r) {
         s += fmt::format("  warning: {}\n", w);
     s += fmt::format("  wrote {} in {:.1f} s\n", r.output.string(), r.seconds);
     return s;
+}
+
+SharedBreaks batch_breaks(const std::vector<CityResult>& cities) {
+    auto breaks = [&](std::vector<double> CityResult::*member) {
+        std::vector<const std::vector<double>*> values;
+        for (const CityResult& c : cities)
+            values.push_back(&(c.*member));
+        return shared_breaks(values);
+    };
+    SharedBreaks b;
+    b.density_km2_year = breaks(&CityResult::grid_density_year);
+    b.rate_100k = breaks(&CityResult::grid_rate_eb);
+    b.units_density_km2_year = breaks(&CityResult::unit_density_year);
+    b.units_rate_100k = breaks(&CityResult::unit_rate_eb);
+    return b;
 }
 
 BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
@@ -67,10 +84,18 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
             result.failed.push_back({city.slug, e.what()});
         }
     }
-    // Every city's files are complete but for what needs the whole batch: put them in place.
+    // Every city's files are complete but for what needs the whole batch: the default QGIS
+    // styles, whose density and rate classes are shared by all cities. Then into place.
+    const Language language = *parse_language(manifest.analysis.language);
+    const SharedBreaks breaks = batch_breaks(result.done);
     std::vector<CityResult> committed;
     for (CityResult& r : result.done) {
         try {
+            for (io::GpkgWriter* w : {r.files->full.get(), r.files->pub.get()})
+                if (w)
+                    io::write_layer_styles(
+                        w->temporary_path(),
+                        city_layer_styles(layer_infos(w->layers()), language, breaks));
             r.files->commit();
             std::fputs(summary(r).c_str(), out);
             std::fflush(out);
@@ -84,9 +109,9 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
     if (!result.done.empty()) {
         write_alliance(options.out_dir, result.done, options.overwrite, manifest.analysis.language,
                        manifest.publish.min_count);
-        std::fprintf(out, "alliance: %s and %s (%zu cities)\n",
-                     alliance_paths(options.out_dir)[0].string().c_str(),
-                     alliance_paths(options.out_dir)[1].string().c_str(), result.done.size());
+        const auto paths = alliance_paths(options.out_dir);
+        std::fprintf(out, "alliance: %s, %s and %s (%zu cities)\n", paths[0].string().c_str(),
+                     paths[1].string().c_str(), paths[2].string().c_str(), result.done.size());
     }
     return result;
 }

@@ -5,6 +5,7 @@
 
 #include "engine/manifest.hpp"
 #include "engine/pipeline.hpp"
+#include "engine/styles.hpp"
 
 #include <cstdio>
 #include <string>
@@ -27,6 +28,10 @@ struct BatchResult {
 BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
                          const std::vector<std::string>& only, std::FILE* out = stdout,
                          std::FILE* err = stderr);
+
+/// The class breaks of the graduated styles, shared by every city of the batch
+/// (docs/methods.md §14).
+SharedBreaks batch_breaks(const std::vector<CityResult>& cities);
 
 /// The on-screen summary of one city.
 std::string summary(const CityResult& r);

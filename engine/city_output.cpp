@@ -542,14 +542,17 @@ std::vector<CityStat> public_metrics(std::vector<CityStat> metrics, double min_c
 
 CityFiles::CityFiles(CityFiles&& o) noexcept
     : full{std::move(o.full)}, pub{std::move(o.pub)}, tif_tmp{std::move(o.tif_tmp)},
-      tif_final{std::move(o.tif_final)}, overwrite{o.overwrite}, m_committed{o.m_committed} {
+      tif_final{std::move(o.tif_final)}, png_tmp{std::move(o.png_tmp)},
+      png_final{std::move(o.png_final)}, overwrite{o.overwrite}, m_committed{o.m_committed} {
     o.tif_tmp.clear();
+    o.png_tmp.clear();
     o.m_committed = true;
 }
 
 CityFiles::~CityFiles() {
     std::error_code ec;
     if (!m_committed && !tif_tmp.empty()) std::filesystem::remove(tif_tmp, ec);
+    if (!m_committed && !png_tmp.empty()) std::filesystem::remove(png_tmp, ec);
 }
 
 void CityFiles::commit() {
@@ -567,6 +570,14 @@ void CityFiles::commit() {
         if (ec)
             throw IoError{
                 fmt::format("{}: cannot rename into place: {}", final_tif.string(), ec.message())};
+    }
+    if (!png_tmp.empty()) {
+        io::check_can_write(png_final, overwrite);
+        std::error_code ec;
+        std::filesystem::rename(png_tmp, png_final, ec);
+        if (ec)
+            throw IoError{
+                fmt::format("{}: cannot rename into place: {}", png_final.string(), ec.message())};
     }
     m_committed = true;
 }

@@ -69,6 +69,7 @@ public:
     std::unique_ptr<io::GpkgWriter> full;     ///< <slug>.gpkg, closed
     std::unique_ptr<io::GpkgWriter> pub;      ///< <slug>_public.gpkg, closed (null: not asked for)
     std::filesystem::path tif_tmp, tif_final; ///< the kernel density raster (empty: none)
+    std::filesystem::path png_tmp, png_final; ///< the city's map (empty: none)
     bool overwrite = false;
 
     CityFiles() = default;

@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 
 namespace vigia::engine {
@@ -93,7 +95,13 @@ HotspotResults hotspot_stage(const HotspotInput& in, const AnalysisParams& param
     if (r.units.islands && in.units->size() > 1) // one unit (the municipality): nothing to compare
         r.warnings.push_back(
             fmt::format("{} sub-units have no neighbour (islands)", r.units.islands));
-    if (!r.grid.defined)
+    const bool all_equal =
+        std::adjacent_find(counts.begin(), counts.end(), std::not_equal_to<>()) == counts.end();
+    if (!r.grid.defined && !all_equal)
+        r.warnings.push_back("every grid cell neighbours every other one (the grid is too small "
+                             "for its neighbourhood): Gi* and local Moran are undefined and left "
+                             "empty; use smaller cells or a smaller neighbourhood_m");
+    else if (!r.grid.defined)
         r.warnings.push_back("every grid cell has the same count: no hot spot can be tested "
                              "(Gi* and local Moran are undefined and left empty)");
 

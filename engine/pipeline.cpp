@@ -9,6 +9,7 @@
 #include "analysis/utm.hpp"
 #include "engine/city_output.hpp"
 #include "engine/iccs.hpp"
+#include "engine/maps.hpp"
 #include "io/counts_reader.hpp"
 #include "io/feature_reader.hpp"
 #include "io/gpkg_writer.hpp"
@@ -23,6 +24,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <unistd.h>
 
 namespace vigia::engine {
 
@@ -531,19 +533,32 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
                                             : std::filesystem::path{},
                    options.overwrite, [&](double f) { progress.update(f); }));
     progress.end();
+    {
+        const Language language = *parse_language(manifest.analysis.language);
+        res.files->png_final = options.out_dir / (city.slug + ".png");
+        res.files->png_tmp = options.out_dir / fmt::format(".{}.partial-{}.png", city.slug,
+                                                           static_cast<long>(getpid()));
+        io::render_png(city_map(out, language), res.files->png_tmp, true);
+        res.map = map_summary(out);
+    }
     res.seconds = since(t0);
     res.metrics = out.metrics;
     // The values the batch's shared class breaks come from.
-    if (out.years > 0)
-        for (std::size_t c = 0; c < out.grid.size(); ++c)
-            if (out.cell_counts[c] > 0 && out.grid.area_km2[c] > 0)
-                res.cell_density_year.push_back(out.cell_counts[c] / out.grid.area_km2[c] /
-                                                out.years);
+    if (out.years > 0) {
+        res.grid_density_year = analysis::density(out.cell_counts, out.grid.area_km2);
+        res.unit_density_year = analysis::density(out.unit_counts, out.unit_area_km2);
+        for (double& v : res.grid_density_year)
+            v /= out.years;
+        for (double& v : res.unit_density_year)
+            v /= out.years;
+    }
     if (out.coverage && out.coverage->population) {
-        res.unit_rate_eb =
-            analysis::empirical_bayes_rates(out.unit_counts, out.coverage->population->units);
-        for (double& v : res.unit_rate_eb)
-            v *= 1e5;
+        const auto& pop = *out.coverage->population;
+        res.grid_rate_eb = analysis::empirical_bayes_rates(out.cell_counts, pop.cells);
+        res.unit_rate_eb = analysis::empirical_bayes_rates(out.unit_counts, pop.units);
+        for (auto* v : {&res.grid_rate_eb, &res.unit_rate_eb})
+            for (double& r : *v)
+                r *= 1e5;
     }
     {
         auto wgs84 = io::make_srs("EPSG:4326", "alliance");

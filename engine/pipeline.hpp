@@ -6,6 +6,7 @@
 #include "engine/city_output.hpp"
 #include "engine/hotspot_stage.hpp"
 #include "engine/manifest.hpp"
+#include "engine/maps.hpp"
 #include "engine/progress.hpp"
 
 #include <array>
@@ -39,9 +40,10 @@ struct CityResult {
     analysis::Wkb boundary_lonlat;
     /// The files written, not yet in place: the batch adds their styles, then commits them.
     std::unique_ptr<CityFiles> files;
-    /// Values the shared class breaks of the batch are drawn from (per year densities of
-    /// cells with incidents; empirical Bayes rates per 100,000).
-    std::vector<double> cell_density_year, unit_rate_eb;
+    CityMapSummary map; ///< for alliance.png
+    /// Values the shared class breaks of the batch are drawn from: incidents per km² per
+    /// year, and empirical Bayes rates per 100,000 residents, of grid cells and sub-units.
+    std::vector<double> grid_density_year, grid_rate_eb, unit_density_year, unit_rate_eb;
 };
 
 /// The files a city's run writes in `dir`: <slug>.gpkg, <slug>_kde.tif, <slug>.png, and with

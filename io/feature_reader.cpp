@@ -41,9 +41,10 @@ FeatureRead read_features(const FeatureSourceSpec& spec, const OGRSpatialReferen
     auto srs = layer_srs(layer, spec.path, spec.crs);
     const int name_i = spec.name_field.empty()
                            ? -1
-                           : require_field(layer, spec.path, spec.name_field, "name_field");
-    const int value_i =
-        spec.value_field.empty() ? -1 : require_field(layer, spec.path, spec.value_field, "field");
+                           : require_field(layer, spec.path, spec.name_field, role + " name_field");
+    const int value_i = spec.value_field.empty()
+                            ? -1
+                            : require_field(layer, spec.path, spec.value_field, role + " field");
     if (value_i >= 0) {
         const OGRFieldType t = layer.GetLayerDefn()->GetFieldDefn(value_i)->GetType();
         if (t != OFTInteger && t != OFTInteger64 && t != OFTReal && t != OFTString)

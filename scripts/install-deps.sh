@@ -12,8 +12,10 @@ packages=(
   libcli11-dev                  # CLI11: subcommand parsing
   libtomlplusplus-dev           # toml++: manifest parsing with line numbers
   libfmt-dev                    # fmt: message formatting
+  libcairo2-dev fonts-dejavu-core  # cairo: PNG maps (io/map_render), drawn in DejaVu Sans
   libgtest-dev                  # GoogleTest: the test suite
   libbenchmark-dev              # Google Benchmark: bench/
+  python3-qgis                  # PyQGIS: the test that opens every output as QGIS would
 )
 
 missing=()

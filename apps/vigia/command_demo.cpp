@@ -28,7 +28,9 @@ public:
         const auto manifest = data_dir() / "demo" / "alliance.toml";
         const int rc = run_manifest_file(manifest.string(), m_out, {}, m_overwrite, m_quiet);
         if (rc == 0)
-            std::printf("Demo outputs are in %s/ (one GeoPackage per city; open them in QGIS).\n",
+            std::printf("Demo outputs are in %s/ (per city a GeoPackage, its shareable copy and "
+                        "a PNG map; alliance.gpkg, .csv and .png; open the GeoPackages in "
+                        "QGIS).\n",
                         m_out.c_str());
         return rc;
     }

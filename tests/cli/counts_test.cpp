@@ -39,7 +39,8 @@ TEST_F(CountsPerArea, JoinsCountsToSubUnitsByKeyAndSpreadsThemOverCellsByArea) {
     const RunResult r = run();
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(entries(out()),
-              (std::vector<std::string>{"alliance.csv", "alliance.gpkg", "conteos.gpkg"}));
+              (std::vector<std::string>{"alliance.csv", "alliance.gpkg", "alliance.png",
+                                        "conteos.gpkg", "conteos.png"}));
     auto ds = open_read(gpkg());
     ASSERT_TRUE(ds);
     const auto layers = layer_names(*ds);

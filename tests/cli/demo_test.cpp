@@ -43,11 +43,11 @@ void expect_fields(GDALDataset& ds, const std::string& layer,
             << layer << " has no field " << f << "; fields: " << joined(fields);
 }
 
-/// Every file the demo writes, sorted: per city its GeoPackage, its shareable copy and (for
-/// point data) its density raster; the alliance files.
+/// Every file the demo writes, sorted: per city its GeoPackage, its shareable copy, its map
+/// and (for point data) its density raster; the alliance files and map.
 const std::vector<std::string> kDemoOutputs{
-    "alliance.csv", "alliance.gpkg",   "cdmx.gpkg",          "cdmx_public.gpkg",
-    "zapopan.gpkg", "zapopan_kde.tif", "zapopan_public.gpkg"};
+    "alliance.csv",     "alliance.gpkg", "alliance.png", "cdmx.gpkg",       "cdmx.png",
+    "cdmx_public.gpkg", "zapopan.gpkg",  "zapopan.png",  "zapopan_kde.tif", "zapopan_public.gpkg"};
 
 TEST_F(Demo, WritesOneGeoPackagePerCityAndNothingElse) {
     EXPECT_EQ(entries(out_dir()), kDemoOutputs);

@@ -1,0 +1,60 @@
+#pragma once
+/// \file
+/// The words analysts read in QGIS and on maps, in English, Spanish, Portuguese and French:
+/// Gi* and LISA class labels, field aliases of every layer Vigía writes, and the titles and
+/// legend texts of maps. `[analysis] language` chooses one for the whole batch.
+///
+/// Terms follow the ones GeoDa and ArcGIS use in each language (punto caliente / frío,
+/// ponto quente / frio, point chaud / froid; Alto-Alto, Baixo-Baixo, Élevé-Élevé …), so a
+/// map reads like the tools analysts already know.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigia::engine {
+
+enum class Language { en, es, pt, fr };
+
+/// "en", "es", "pt" or "fr" (exactly, lower case); nullopt otherwise.
+std::optional<Language> parse_language(std::string_view code);
+/// The code parse_language reads.
+const char* to_string(Language language) noexcept;
+/// Every language, in a fixed order (for tests and loops).
+const std::vector<Language>& all_languages();
+
+/// Label of a Gi* confidence class (field `gi_class`): 3 "Hot spot, 99% confidence", 2 (95 %),
+/// 1 (90 %), 0 "Not significant", −1…−3 the cold spots. Throws std::out_of_range outside −3…3.
+std::string gi_class_label(Language language, int cls);
+
+/// Label of a LISA cluster code as written in field `lisa_cluster` ("HH", "LL", "LH", "HL",
+/// "not significant"): High-High, Low-Low, Low-High, High-Low, Not significant (GeoDa's
+/// names). Throws std::out_of_range for another code.
+std::string lisa_label(Language language, std::string_view code);
+/// The codes lisa_label knows, in legend order (as analysis::to_string(LisaCluster) writes them).
+const std::vector<std::string>& lisa_codes();
+
+/// Plain-words alias of a field of a layer or table of a city's GeoPackage or of
+/// alliance.gpkg, e.g. ("grid", "gi_class") → "Hot or cold spot (Gi* confidence class)".
+/// Names that depend on a facility kind are recognised with the kind in the alias:
+/// `dist_<kind>`, `<kind>_dist_mean|median|p90`, `coverage_<kind>_incident_share|…` and the
+/// fields of `coverage_<kind>`, `facilities_<kind>`, `suggested_<kind>`. An unknown field
+/// gives the field name itself.
+std::string field_alias(Language language, std::string_view layer, std::string_view field);
+
+/// A word or phrase of maps, legends and style names, by key ("hot_spots_title", "legend",
+/// "scale", "north", "source", "period", "density_legend", "rate_legend", …; see text_keys()).
+/// Keys ending in "_fmt" hold one "{}" placeholder (for fmt::format). Throws
+/// std::out_of_range naming the key when it is unknown, so a typo fails loudly.
+std::string text(Language language, std::string_view key);
+/// Every key text() knows.
+std::vector<std::string> text_keys();
+
+/// A number as written in the language: decimal comma in es, pt and fr; digits grouped by
+/// thousands from 10,000 (en ",", pt ".", es and fr a no-break space, as the RAE and the
+/// French rules recommend: "1.200" would read as 1.2 in Mexico); at most `max_decimals`
+/// decimals, trailing zeros dropped; "−" never appears (values are plain ASCII minus).
+std::string format_number(Language language, double value, int max_decimals = 6);
+
+} // namespace vigia::engine
