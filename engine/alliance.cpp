@@ -138,8 +138,7 @@ void write_alliance(const fs::path& dir, const std::vector<CityResult>& all, boo
     // Default styles (outlines and names; aliases of the metrics), then the map.
     w.close();
     const Language lang = *parse_language(language);
-    io::write_layer_styles(w.temporary_path(),
-                           city_layer_styles(layer_infos(w.layers()), lang, SharedBreaks{}));
+    present(w.temporary_path(), w.layers(), lang, SharedBreaks{});
     io::check_can_write(paths[2], overwrite);
     std::vector<CityMapSummary> maps;
     for (const CityResult& c : all)

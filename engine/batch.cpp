@@ -92,10 +92,7 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
     for (CityResult& r : result.done) {
         try {
             for (io::GpkgWriter* w : {r.files->full.get(), r.files->pub.get()})
-                if (w)
-                    io::write_layer_styles(
-                        w->temporary_path(),
-                        city_layer_styles(layer_infos(w->layers()), language, breaks));
+                if (w) present(w->temporary_path(), w->layers(), language, breaks);
             r.files->commit();
             std::fputs(summary(r).c_str(), out);
             std::fflush(out);

@@ -748,3 +748,25 @@ std::vector<double> shared_breaks(const std::vector<const std::vector<double>*>&
 }
 
 } // namespace vigia::engine
+
+namespace vigia::engine {
+
+std::vector<io::DataColumn> data_columns(const std::vector<LayerInfo>& layers, Language language) {
+    std::vector<io::DataColumn> out;
+    for (const LayerInfo& l : layers)
+        for (const std::string& f : l.fields) {
+            const std::string alias = field_alias(language, l.name, f);
+            out.push_back({l.name, f, alias, alias, ""});
+        }
+    return out;
+}
+
+void present(const std::filesystem::path& path,
+             const std::vector<io::GpkgWriter::LayerInfo>& written, Language language,
+             const SharedBreaks& breaks) {
+    const std::vector<LayerInfo> layers = layer_infos(written);
+    io::write_layer_styles(path, city_layer_styles(layers, language, breaks));
+    io::write_data_columns(path, data_columns(layers, language));
+}
+
+} // namespace vigia::engine

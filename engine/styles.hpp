@@ -6,10 +6,12 @@
 /// (io::write_layer_styles), where QGIS finds them when it opens a layer.
 
 #include "engine/labels.hpp"
+#include "io/data_columns.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/layer_styles.hpp"
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -179,5 +181,19 @@ std::vector<io::LayerStyle> city_layer_styles(const std::vector<LayerInfo>& laye
 /// starting at 0. At most `classes` + 1 breaks; empty when no city has a positive value.
 std::vector<double> shared_breaks(const std::vector<const std::vector<double>*>& values_per_city,
                                   int classes = 5);
+
+} // namespace vigia::engine
+
+namespace vigia::engine {
+
+/// The field aliases of every layer and table as `gpkg_data_columns` rows (the alias as name
+/// and title), for readers that take aliases from the GeoPackage schema extension.
+std::vector<io::DataColumn> data_columns(const std::vector<LayerInfo>& layers, Language language);
+
+/// Everything a finished GeoPackage needs to read well: the layers' default styles
+/// (city_layer_styles) and their aliases in gpkg_data_columns, written into `path`.
+void present(const std::filesystem::path& path,
+             const std::vector<io::GpkgWriter::LayerInfo>& written, Language language,
+             const SharedBreaks& breaks);
 
 } // namespace vigia::engine

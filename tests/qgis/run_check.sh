@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # The analyst's view of the outputs: runs the bundled demo (points and counts cities,
-# categories, facilities, [publish]) into a fresh folder, then opens every GeoPackage it wrote
-# in headless QGIS (check_outputs.py): each layer valid, its feature count, its default style
-# applied and its field aliases set.
+# categories, facilities, [publish]) into a fresh folder, checks every GeoPackage it wrote
+# against the standard (GDAL's validate_gpkg), then opens each in headless QGIS
+# (check_outputs.py): each layer valid, its feature count, its default style applied and its
+# field aliases set.
 #   usage: run_check.sh path/to/vigia output-folder
 set -euo pipefail
 vigia=$1
 out=$2
 rm -rf "$out"
 "$vigia" demo -o "$out" --quiet >/dev/null
+# GDAL's own validator of the GeoPackage standard (python3-gdal, with gdal-bin): tables,
+# extensions (layer_styles, gpkg_data_columns, R-trees) and geometry encoding.
+for f in "$out"/*.gpkg; do
+  /usr/bin/python3 -m osgeo_utils.samples.validate_gpkg "$f" || { echo "invalid: $f" >&2; exit 1; }
+done
 export QT_QPA_PLATFORM=offscreen
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 # Debian's PyQGIS is built for the system Python, whatever python3 comes first on PATH.
