@@ -69,6 +69,7 @@
 
 #include <array>
 #include <memory>
+#include <regex>
 #include <set>
 #include <tuple>
 
@@ -770,6 +771,62 @@ TEST_F(ThreeCities, AllianceCitiesLayerHasOneFeaturePerFinishedCityWithItsMetric
         }
     }
     EXPECT_EQ(seen, (std::set<std::string>{"villa-norte", "porto-claro"}));
+}
+
+} // namespace
+} // namespace vigia::test::cli
+
+namespace vigia::test::cli {
+namespace {
+
+/// The class bounds (lower, upper) of a graduated QGIS style of `table`, named `style`.
+std::vector<std::pair<double, double>> style_ranges(const fs::path& gpkg, const std::string& table,
+                                                    const std::string& style) {
+    std::vector<std::pair<double, double>> out;
+    auto ds = open_read(gpkg);
+    OGRLayer* l = ds->GetLayerByName("layer_styles");
+    if (!l) {
+        ADD_FAILURE() << gpkg << " has no layer_styles";
+        return out;
+    }
+    for (auto& f : *l) {
+        if (std::string{f->GetFieldAsString("f_table_name")} != table ||
+            std::string{f->GetFieldAsString("styleName")} != style)
+            continue;
+        const std::string qml = f->GetFieldAsString("styleQML");
+        const std::regex range{"<range [^>]*lower=\"([^\"]+)\" upper=\"([^\"]+)\""};
+        for (auto it = std::sregex_iterator(qml.begin(), qml.end(), range);
+             it != std::sregex_iterator(); ++it)
+            out.emplace_back(std::stod((*it)[1]), std::stod((*it)[2]));
+    }
+    return out;
+}
+
+TEST_F(ThreeCities, DensityAndRateClassesAreSharedByEveryCity) {
+    for (const auto& [table, style, field] :
+         {std::tuple{"grid", "Density per year", "density_km2_year"},
+          std::tuple{"grid", "Rate (empirical Bayes)", "rate_100k_eb"},
+          std::tuple{"units", "Density per year", "density_km2_year"}}) {
+        const auto a = style_ranges(villa(), table, style);
+        const auto b = style_ranges(porto(), table, style);
+        ASSERT_GE(a.size(), 2u) << table << " " << style;
+        EXPECT_EQ(a, b) << table << " " << style << ": one colour, one value in both cities";
+        EXPECT_EQ(a.front().first, 0);
+        for (std::size_t i = 1; i < a.size(); ++i)
+            EXPECT_EQ(a[i].first, a[i - 1].second) << "contiguous classes";
+        // Every city's values fall inside the classes.
+        for (const fs::path& city : {villa(), porto()}) {
+            auto ds = open_read(city);
+            OGRLayer* l = ds->GetLayerByName(table);
+            for (auto& f : *l) {
+                const int i = f->GetFieldIndex(field);
+                ASSERT_GE(i, 0) << field;
+                if (f->IsFieldSetAndNotNull(i)) {
+                    EXPECT_LE(f->GetFieldAsDouble(i), a.back().second) << city;
+                }
+            }
+        }
+    }
 }
 
 } // namespace
