@@ -2,6 +2,7 @@
 
 #include "analysis/rates.hpp"
 #include "engine/iccs.hpp"
+#include "engine/labels.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/provenance.hpp"
 #include "io/gpkg_writer.hpp"
@@ -149,6 +150,10 @@ LayerData public_copy(const LayerData& d, double min) {
         suppress_column(p, n == "hotspots" ? "count" : "incidents", {"share"}, min);
     } else if (n.rfind("facilities_", 0) == 0 || n == "unmapped_categories") {
         suppress_column(p, "incidents", {}, min);
+    } else if (n == "clock") {
+        for (const Column& c : d.columns)
+            if (std::holds_alternative<std::vector<double>>(c.values))
+                suppress_column(p, c.name, {}, min);
     } else if (n.rfind("suggested_", 0) == 0) {
         suppress_column(p, "gain", {"cumulative_gain"}, min);
     } else if (n == "run_info") {
@@ -818,6 +823,40 @@ CityFiles write_city(CityOutput& o, const std::filesystem::path& path,
             LayerData pub = stats_layer(public_metrics(o.metrics, min_count), lang);
             w.write(d, &pub);
         }
+    }
+    if (o.clock) {
+        const analysis::CrimeClock& ck = *o.clock;
+        const Language language = *parse_language(o.manifest->analysis.language);
+        LayerData d;
+        d.name = "clock";
+        d.description = "Crime clock: incidents by day of the week and hour, for the city (unit_id "
+                        "0) and each sub-unit; exactly 00:00:00 apart (column midnight)";
+        std::vector<std::int64_t> unit_id, day;
+        std::vector<std::string> unit, day_name;
+        std::vector<std::vector<double>> slots(analysis::kSlots);
+        std::vector<double> total;
+        for (std::size_t row = 0; row <= ck.units; ++row)
+            for (std::size_t dw = 0; dw < 7; ++dw) {
+                unit_id.push_back(static_cast<std::int64_t>(row));
+                unit.push_back(row == 0 ? text(language, "whole_city") : o.units.names[row - 1]);
+                day.push_back(static_cast<std::int64_t>(dw) + 1);
+                day_name.push_back(text(language, fmt::format("day_{}", dw + 1)));
+                double sum = 0;
+                for (std::size_t s = 0; s < analysis::kSlots; ++s) {
+                    slots[s].push_back(ck.at(row, dw, s));
+                    sum += ck.at(row, dw, s);
+                }
+                total.push_back(sum);
+            }
+        d.columns.push_back({"unit_id", std::move(unit_id)});
+        d.columns.push_back({"unit", std::move(unit)});
+        d.columns.push_back({"day", std::move(day)});
+        d.columns.push_back({"day_name", std::move(day_name)});
+        for (std::size_t s = 0; s < 24; ++s)
+            d.columns.push_back({fmt::format("h{:02}", s), std::move(slots[s])});
+        d.columns.push_back({"midnight", std::move(slots[analysis::kMidnight])});
+        d.columns.push_back({"total", std::move(total)});
+        w.write(d);
     }
     if (!o.city->categories.empty()) {
         LayerData d;

@@ -2,6 +2,7 @@
 /// \file
 /// Everything a city's run computed, and writing it as the city's GeoPackage.
 
+#include "analysis/clock.hpp"
 #include "analysis/count.hpp"
 #include "analysis/grid.hpp"
 #include "analysis/quality.hpp"
@@ -41,6 +42,7 @@ struct CityOutput {
     /// unmapped labels with their incidents, largest first.
     std::vector<std::string> iccs_of_category;
     std::vector<std::pair<std::string, double>> unmapped;
+    std::optional<analysis::CrimeClock> clock; ///< point input
     std::optional<HotspotResults> hotspots;
     /// The same statistics on each harmonised category of [analysis] categories.
     struct Category {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <stdexcept>
 #include <utility>
@@ -147,6 +148,14 @@ constexpr std::array kTexts{
           {"Cities Alliance for Citizen Security", "Alianza de Ciudades por la Seguridad Ciudadana",
            "Aliança de Cidades pela Segurança Cidadã",
            "Alliance des villes pour la sécurité citoyenne"}},
+    Keyed{"day_1", {"Monday", "lunes", "segunda-feira", "lundi"}},
+    Keyed{"day_2", {"Tuesday", "martes", "terça-feira", "mardi"}},
+    Keyed{"day_3", {"Wednesday", "miércoles", "quarta-feira", "mercredi"}},
+    Keyed{"day_4", {"Thursday", "jueves", "quinta-feira", "jeudi"}},
+    Keyed{"day_5", {"Friday", "viernes", "sexta-feira", "vendredi"}},
+    Keyed{"day_6", {"Saturday", "sábado", "sábado", "samedi"}},
+    Keyed{"day_7", {"Sunday", "domingo", "domingo", "dimanche"}},
+    Keyed{"whole_city", {"whole city", "toda la ciudad", "toda a cidade", "toute la ville"}},
     Keyed{"alliance_subtitle",
           {"Hot spots (Getis-Ord Gi*), the same method in every city",
            "Puntos calientes (Getis-Ord Gi*), el mismo método en cada ciudad",
@@ -198,6 +207,28 @@ constexpr std::array kByLayer{
                "count",
                {"Incidents (as published)", "Incidentes (según la fuente)",
                 "Ocorrências (conforme publicadas)", "Incidents (tels que publiés)"}},
+    LayerField{"clock",
+               "unit_id",
+               {"Sub-unit number (0: whole city)", "Número de subunidad (0: toda la ciudad)",
+                "Número da subunidade (0: toda a cidade)",
+                "Numéro de sous-unité (0 : toute la ville)"}},
+    LayerField{"clock", "unit", {"Sub-unit", "Subunidad", "Subunidade", "Sous-unité"}},
+    LayerField{"clock",
+               "day",
+               {"Day of the week (1 Monday … 7 Sunday)", "Día de la semana (1 lunes … 7 domingo)",
+                "Dia da semana (1 segunda … 7 domingo)",
+                "Jour de la semaine (1 lundi … 7 dimanche)"}},
+    LayerField{"clock", "day_name", {"Day", "Día", "Dia", "Jour"}},
+    LayerField{"clock",
+               "midnight",
+               {"At exactly 00:00:00 (often: no time of day)",
+                "A las 00:00:00 exactas (a menudo: sin hora)",
+                "Às 00:00:00 exatas (muitas vezes: sem hora)",
+                "À 00:00:00 pile (souvent : heure inconnue)"}},
+    LayerField{"clock",
+               "total",
+               {"Incidents that day", "Incidentes ese día", "Ocorrências nesse dia",
+                "Incidents ce jour-là"}},
     LayerField{"unmapped_categories",
                "incidents",
                {"Incidents with this label", "Incidentes con esta etiqueta",
@@ -713,6 +744,14 @@ const std::vector<std::string>& lisa_codes() {
 }
 
 std::string field_alias(Language language, std::string_view layer, std::string_view field) {
+    // The crime clock's hour columns h00 … h23.
+    if (layer == "clock" && field.size() == 3 && field[0] == 'h' &&
+        std::isdigit(static_cast<unsigned char>(field[1])) &&
+        std::isdigit(static_cast<unsigned char>(field[2]))) {
+        const std::string h{field.substr(1)};
+        // Exactly 00:00:00 has its own column (midnight), so h00 starts a second later.
+        return field == "h00" ? std::string{"00:00:01–00:59"} : fmt::format("{}:00–{}:59", h, h);
+    }
     const std::string_view family = layer_family(layer);
     for (const LayerField& e : kByLayer)
         if ((layer == e.layer || family == e.layer) && field == e.field)

@@ -240,6 +240,13 @@ std::vector<CityStat> comparable_metrics(const CityOutput& o) {
             m[i].category = category;
     };
     add_rates(o.hotspots->stats, o.cell_counts, "all");
+    if (o.clock) {
+        const double n = o.clock->with_time + o.clock->without_time;
+        m.push_back({"time_missing_share", n > 0 ? o.clock->without_time / n : nan, "share",
+                     "incidents without a time"});
+        m.push_back({"time_midnight_share", n > 0 ? o.clock->exact_midnight / n : nan, "share",
+                     "incidents at exactly 00:00:00 (often a date without a time of day)"});
+    }
     if (o.coverage)
         for (const KindCoverage& k : o.coverage->kinds) {
             const std::string p = "coverage_" + k.config->kind + "_";
@@ -439,6 +446,16 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
         out.counts = std::move(read);
     }
     out.unit_area_km2 = units.area_km2();
+    if (out.points) {
+        out.clock = analysis::crime_clock(out.points->incidents.time, out.assignment->unit,
+                                          out.units.size());
+        const analysis::CrimeClock& ck = *out.clock;
+        if (ck.with_time > 0 && ck.exact_midnight / ck.with_time > 0.05)
+            res.warnings.push_back(fmt::format(
+                "{:.0f}% of incidents are at exactly 00:00:00: most likely dates without a time "
+                "of day; the crime clock keeps them apart (column midnight)",
+                100 * ck.exact_midnight / ck.with_time));
+    }
     if (!city.categories.empty()) map_categories(city, out, res.warnings);
 
     // Hot spots, global statistics and kernel density: one code path for every city.

@@ -1,0 +1,39 @@
+#pragma once
+/// \file
+/// The crime clock: incidents by day of the week and hour of the day, for the city and for
+/// each sub-unit, with the records whose time of day is missing or exactly midnight (mostly
+/// a date without a time, a common data-quality problem) kept apart (docs/methods.md §17).
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace vigia::analysis {
+
+/// Hour slots of a day: 0–23 (00:00:01–00:59:59 is slot 0), and kMidnight for exactly
+/// 00:00:00.
+inline constexpr std::size_t kMidnight = 24;
+inline constexpr std::size_t kSlots = 25;
+
+struct CrimeClock {
+    std::size_t units = 0;
+    /// counts[(row * 7 + day) * kSlots + slot]: row 0 is the whole city, row u + 1 sub-unit u;
+    /// day 0 is Monday (ISO 8601).
+    std::vector<double> counts;
+    double with_time = 0;      ///< incidents with a date and time (counted above)
+    double without_time = 0;   ///< incidents without a time (not counted above)
+    double exact_midnight = 0; ///< of with_time: at exactly 00:00:00
+    double at(std::size_t row, std::size_t day, std::size_t slot) const {
+        return counts[(row * 7 + day) * kSlots + slot];
+    }
+};
+
+/// ISO day of the week (0 Monday … 6 Sunday) of civil seconds since 1970-01-01.
+int day_of_week(std::int64_t civil_seconds) noexcept;
+
+/// The clock of incidents at civil times `time` (kNoTime: without a time) in sub-units
+/// `unit` (−1: in none; counted for the city only).
+CrimeClock crime_clock(const std::vector<std::int64_t>& time, const std::vector<std::int32_t>& unit,
+                       std::size_t units);
+
+} // namespace vigia::analysis

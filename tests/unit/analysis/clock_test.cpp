@@ -1,0 +1,51 @@
+#include "analysis/clock.hpp"
+
+#include "analysis/types.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace vigia::analysis;
+
+namespace {
+// Civil seconds of 2024-01-01 00:00:00 (a Monday): 19723 days after 1970-01-01.
+constexpr std::int64_t kMonday = 19723LL * 86400;
+constexpr std::int64_t kHour = 3600, kDayS = 86400;
+} // namespace
+
+TEST(CrimeClock, DayOfWeekIsIso) {
+    EXPECT_EQ(day_of_week(0), 3);                   // 1970-01-01, Thursday
+    EXPECT_EQ(day_of_week(kMonday), 0);             // 2024-01-01, Monday
+    EXPECT_EQ(day_of_week(kMonday + 6 * kDayS), 6); // Sunday
+    EXPECT_EQ(day_of_week(-1), 2);                  // 1969-12-31 23:59:59, Wednesday
+}
+
+TEST(CrimeClock, CountsByDayAndHourWithMidnightAndMissingApart) {
+    const std::vector<std::int64_t> t{
+        kMonday + 13 * kHour + 45 * 60,   // Monday 13:45, unit 0
+        kMonday + 13 * kHour,             // Monday 13:00, unit 1
+        kMonday + 2 * kDayS + 1,          // Wednesday 00:00:01 → hour 0, unit 0
+        kMonday + 2 * kDayS,              // Wednesday 00:00:00 exactly → midnight, unit 0
+        kMonday + 6 * kDayS + 23 * kHour, // Sunday 23:00, no unit
+        kNoTime,                          // no time, unit 1
+    };
+    const std::vector<std::int32_t> unit{0, 1, 0, 0, -1, 1};
+    const CrimeClock c = crime_clock(t, unit, 2);
+    EXPECT_EQ(c.with_time, 5);
+    EXPECT_EQ(c.without_time, 1);
+    EXPECT_EQ(c.exact_midnight, 1);
+    // The city (row 0).
+    EXPECT_EQ(c.at(0, 0, 13), 2);
+    EXPECT_EQ(c.at(0, 2, 0), 1);
+    EXPECT_EQ(c.at(0, 2, kMidnight), 1);
+    EXPECT_EQ(c.at(0, 6, 23), 1);
+    double total = 0;
+    for (double v : c.counts)
+        total += v;
+    EXPECT_EQ(total, 5 + 4); // the city's 5, and 4 again in their units
+    // Unit 0 (row 1) and unit 1 (row 2).
+    EXPECT_EQ(c.at(1, 0, 13), 1);
+    EXPECT_EQ(c.at(1, 2, 0), 1);
+    EXPECT_EQ(c.at(1, 2, kMidnight), 1);
+    EXPECT_EQ(c.at(2, 0, 13), 1);
+    EXPECT_EQ(c.at(2, 6, 23), 0);
+}
