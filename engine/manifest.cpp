@@ -238,8 +238,59 @@ AnalysisParams read_analysis(const toml::table& t, const fs::path& manifest) {
                 fmt::format("language = \"{}\": expected \"es\", \"pt\", \"en\" or \"fr\"", *lang));
         a.language = *lang;
     }
+    if (const toml::node* n = r.get("time_step")) {
+        if (auto days = n->value<std::int64_t>(); days && n->is_integer()) {
+            if (*days < 1 || *days > 3660)
+                r.fail(n, "time_step in days must be between 1 and 3660");
+            a.time.step = "days";
+            a.time.step_days = static_cast<int>(*days);
+        } else if (auto s = n->value<std::string>();
+                   s && (*s == "week" || *s == "month" || *s == "quarter" || *s == "year")) {
+            a.time.step = *s;
+        } else {
+            r.fail(n, "time_step must be \"week\", \"month\", \"quarter\", \"year\" or a number "
+                      "of days");
+        }
+    }
+    if (auto w = r.integer("time_window")) {
+        if (*w < 0 || *w > 120) r.fail(r.get("time_window"), "time_window must be 0 to 120 steps");
+        a.time.window = static_cast<int>(*w);
+    }
+    if (auto p = r.string("partial_steps")) {
+        if (*p != "drop" && *p != "keep")
+            r.fail(r.get("partial_steps"),
+                   fmt::format("partial_steps = \"{}\": expected \"drop\" or \"keep\"", *p));
+        a.time.drop_partial = *p == "drop";
+    }
+    if (const toml::table* nr = r.table("near_repeat")) {
+        TableReader nrr{*nr, "[analysis] near_repeat", manifest};
+        auto bands = [&](const char* key, std::vector<double>& out) {
+            const toml::node* n = nrr.get(key);
+            if (!n) return;
+            const toml::array* arr = n->as_array();
+            if (!arr || arr->empty())
+                nrr.fail(n, fmt::format("{} must be a list of increasing numbers", key));
+            for (const toml::node& item : *arr) {
+                const auto v = item.value<double>();
+                if (!v || !(*v > 0) || (!out.empty() && *v <= out.back()))
+                    nrr.fail(&item, fmt::format("{} must be a list of increasing numbers greater "
+                                                "than 0",
+                                                key));
+                out.push_back(*v);
+            }
+        };
+        bands("distance_bands_m", a.near_repeat.distance_bands_m);
+        bands("time_bands_days", a.near_repeat.time_bands_days);
+        if (auto p = nrr.integer("permutations")) {
+            if (*p < 0 || *p > 99999)
+                nrr.fail(nrr.get("permutations"), "permutations must be between 0 and 99999");
+            a.near_repeat.permutations = static_cast<std::size_t>(*p);
+        }
+        nrr.finish({"distance_bands_m", "time_bands_days", "permutations"});
+    }
     r.finish({"grid", "cell_size_m", "crs", "period", "train", "test", "neighbourhood_m",
-              "permutations", "seed", "fdr", "kde", "categories", "language"});
+              "permutations", "seed", "fdr", "kde", "categories", "language", "time_step",
+              "time_window", "partial_steps", "near_repeat"});
     return a;
 }
 

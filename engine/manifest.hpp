@@ -30,6 +30,22 @@ struct KdeParams {
     double pixel_m = 50;
 };
 
+/// The space-time cube and emerging hot spots (docs/methods.md §15).
+struct TimeParams {
+    std::string step = "month"; ///< "week", "month", "quarter", "year", or "days"
+    int step_days = 0;          ///< with step = "days": days per step
+    int window = 1;             ///< time_window: steps back in a bin's neighbourhood
+    bool drop_partial = true;   ///< partial_steps = "drop" (default) or "keep"
+};
+
+/// The near-repeat (Knox) test (docs/methods.md §16). Empty bands: the defaults (multiples
+/// of the cell size; 7-day bands).
+struct NearRepeatParams {
+    std::vector<double> distance_bands_m;
+    std::vector<double> time_bands_days;
+    std::size_t permutations = 999;
+};
+
 struct AnalysisParams {
     analysis::GridSpec grid;  ///< default: hex, 250 m
     std::string crs = "auto"; ///< "auto": UTM zone of the boundary's centroid
@@ -50,6 +66,8 @@ struct AnalysisParams {
     std::vector<std::string> categories;
     /// Labels of classes, legends and field aliases: "en", "es", "pt" or "fr".
     std::string language = "en";
+    TimeParams time;
+    NearRepeatParams near_repeat;
 };
 
 /// What the shareable outputs (alliance files, maps, <slug>_public.gpkg) may show.

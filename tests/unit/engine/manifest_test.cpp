@@ -242,3 +242,46 @@ incidents = { path = "i.gpkg" }
     EXPECT_NE(e.find("city 'Sin mapa'"), std::string::npos) << e;
     EXPECT_NE(e.find("categories = \"map.csv\""), std::string::npos) << e;
 }
+
+TEST(Manifest, TimeStepsWindowAndNearRepeat) {
+    const std::string city = R"(
+[[city]]
+name = "A"
+boundary = { path = "b.shp" }
+incidents = { path = "i.gpkg" }
+)";
+    Manifest m = parse_manifest(city, "/m.toml");
+    EXPECT_EQ(m.analysis.time.step, "month");
+    EXPECT_EQ(m.analysis.time.window, 1);
+    EXPECT_TRUE(m.analysis.time.drop_partial);
+    EXPECT_TRUE(m.analysis.near_repeat.distance_bands_m.empty());
+    EXPECT_EQ(m.analysis.near_repeat.permutations, 999u);
+    m = parse_manifest(R"([analysis]
+time_step = 14
+time_window = 2
+partial_steps = "keep"
+near_repeat = { distance_bands_m = [100, 200, 400], time_bands_days = [7, 14], permutations = 99 }
+)" + city,
+                       "/m.toml");
+    EXPECT_EQ(m.analysis.time.step, "days");
+    EXPECT_EQ(m.analysis.time.step_days, 14);
+    EXPECT_EQ(m.analysis.time.window, 2);
+    EXPECT_FALSE(m.analysis.time.drop_partial);
+    EXPECT_EQ(m.analysis.near_repeat.distance_bands_m, (std::vector<double>{100, 200, 400}));
+    EXPECT_EQ(m.analysis.near_repeat.time_bands_days, (std::vector<double>{7, 14}));
+    EXPECT_EQ(m.analysis.near_repeat.permutations, 99u);
+    m = parse_manifest("[analysis]\ntime_step = \"week\"\n" + city, "/m.toml");
+    EXPECT_EQ(m.analysis.time.step, "week");
+
+    std::string e = error_of("[analysis]\ntime_step = \"fortnight\"\n" + city);
+    EXPECT_NE(e.find("alliance.toml:2"), std::string::npos) << e;
+    EXPECT_NE(e.find("time_step must be"), std::string::npos) << e;
+    e = error_of("[analysis]\ntime_step = 0\n" + city);
+    EXPECT_NE(e.find("between 1 and 3660"), std::string::npos) << e;
+    e = error_of("[analysis]\npartial_steps = \"trim\"\n" + city);
+    EXPECT_NE(e.find("partial_steps = \"trim\""), std::string::npos) << e;
+    e = error_of("[analysis]\nnear_repeat = { distance_bands_m = [200, 100] }\n" + city);
+    EXPECT_NE(e.find("increasing"), std::string::npos) << e;
+    e = error_of("[analysis]\nnear_repeat = { bands = [1] }\n" + city);
+    EXPECT_NE(e.find("unknown key 'bands'"), std::string::npos) << e;
+}
