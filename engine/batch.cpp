@@ -22,6 +22,7 @@ std::string summary(const CityResult& r) {
                      r.from_counts ? "counts per area:" : "points:", r.accepted, r.records, pct);
     for (const auto& [reason, n] : r.rejected)
         s += fmt::format("  not counted, {}: {:.0f}\n", reason, n);
+    if (!r.headline.empty()) s += fmt::format("  {}\n", r.headline);
     for (const auto& w : r.warnings)
         s += fmt::format("  warning: {}\n", w);
     s += fmt::format("  wrote {} in {:.1f} s\n", r.output.string(), r.seconds);

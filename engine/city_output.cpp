@@ -66,6 +66,33 @@ void add_category_columns(LayerData& d, const std::string& code, const std::vect
     d.columns.push_back({"lisa_" + code, std::move(cluster)});
 }
 
+/// The emerging hot-spot pattern of every cell and its trends (docs/methods.md §15).
+void add_emerging_columns(LayerData& d, const analysis::EmergingResult& e) {
+    std::vector<std::string> category;
+    std::vector<std::int64_t> hot, cold, count_dir, gi_dir;
+    std::vector<double> count_z, count_p, gi_z, gi_p;
+    for (std::size_t c = 0; c < e.category.size(); ++c) {
+        category.emplace_back(analysis::to_string(e.category[c]));
+        hot.push_back(e.hot_steps[c]);
+        cold.push_back(e.cold_steps[c]);
+        count_z.push_back(e.count_trend[c].z);
+        count_p.push_back(e.count_trend[c].p);
+        count_dir.push_back(e.count_trend[c].direction);
+        gi_z.push_back(e.gi_trend[c].z);
+        gi_p.push_back(e.gi_trend[c].p);
+        gi_dir.push_back(e.gi_trend[c].direction);
+    }
+    d.columns.push_back({"ehs_category", std::move(category)});
+    d.columns.push_back({"ehs_hot_steps", std::move(hot)});
+    d.columns.push_back({"ehs_cold_steps", std::move(cold)});
+    d.columns.push_back({"trend_count_z", std::move(count_z)});
+    d.columns.push_back({"trend_count_p", std::move(count_p)});
+    d.columns.push_back({"trend_count_dir", std::move(count_dir)});
+    d.columns.push_back({"trend_gi_z", std::move(gi_z)});
+    d.columns.push_back({"trend_gi_p", std::move(gi_p)});
+    d.columns.push_back({"trend_gi_dir", std::move(gi_dir)});
+}
+
 std::vector<double> per_year(std::vector<double> v, double years) {
     for (double& x : v)
         x /= years;
@@ -150,6 +177,8 @@ LayerData public_copy(const LayerData& d, double min) {
         suppress_column(p, n == "hotspots" ? "count" : "incidents", {"share"}, min);
     } else if (n.rfind("facilities_", 0) == 0 || n == "unmapped_categories") {
         suppress_column(p, "incidents", {}, min);
+    } else if (n == "near_repeat") {
+        suppress_column(p, "observed", {"ratio"}, min);
     } else if (n == "clock") {
         for (const Column& c : d.columns)
             if (std::holds_alternative<std::vector<double>>(c.values))
@@ -357,6 +386,33 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
         add("kde_bandwidth_auto_m", number(h.kde_bandwidth_auto_m));
         add("kde_pixel_m", number(a.kde.pixel_m));
         if (h.kde) add("kde_raster", o.city->slug + "_kde.tif");
+    }
+    if (o.time) {
+        const TimeResults& tr = *o.time;
+        add("time_step", tr.step_text);
+        add("time_window", std::to_string(a.time.window));
+        add("partial_steps", a.time.drop_partial ? "drop" : "keep");
+        add("space_time_bins", tr.bins_text.empty() ? "none" : tr.bins_text);
+        if (tr.emerging) {
+            add("space_time_without_time", std::to_string(tr.emerging->without_time));
+            add("space_time_outside_steps", std::to_string(tr.emerging->outside_bins));
+            add("ehs_significance",
+                a.fdr ? "Gi* p with Benjamini-Hochberg at 0.10 over every bin" : "Gi* p <= 0.10");
+            add("ehs_trend_significance", "Mann-Kendall p <= 0.10");
+        }
+        if (!tr.near_repeat.empty()) {
+            add("near_repeat_distance_bands", tr.knox_distance_text);
+            add("near_repeat_time_bands", tr.knox_time_text);
+            add("near_repeat_permutations", std::to_string(a.near_repeat.permutations));
+            add("near_repeat_seed", std::to_string(a.seed));
+            for (const NearRepeatOutput& nr : tr.near_repeat)
+                add("near_repeat_" + nr.category,
+                    nr.skipped ? "not computed: " + nr.skip_reason
+                               : fmt::format("{} incidents with a time ({} without), {} pairs "
+                                             "within the largest distance",
+                                             nr.result.incidents, nr.result.without_time,
+                                             nr.result.pairs_within));
+        }
     }
     if (o.coverage) {
         if (o.coverage->population) {
@@ -624,6 +680,7 @@ CityFiles write_city(CityOutput& o, const std::filesystem::path& path,
         if (o.hotspots) add_local_columns(d, o.hotspots->grid);
         for (const auto& c : o.by_category)
             add_category_columns(d, c.code, c.cell_counts, c.hotspots.grid);
+        if (o.time && o.time->emerging) add_emerging_columns(d, o.time->emerging->result);
         if (o.coverage && o.coverage->population) {
             d.columns.push_back({"population", o.coverage->population->cells});
             d.columns.push_back(
@@ -823,6 +880,74 @@ CityFiles write_city(CityOutput& o, const std::filesystem::path& path,
             LayerData pub = stats_layer(public_metrics(o.metrics, min_count), lang);
             w.write(d, &pub);
         }
+    }
+    if (o.time && o.time->emerging) {
+        // The cells with a pattern, as their own styled layer.
+        const analysis::EmergingResult& e = o.time->emerging->result;
+        LayerData d;
+        d.name = "emerging_hotspots";
+        d.description = "Grid cells with an emerging hot- or cold-spot pattern (space-time Gi* "
+                        "and Mann-Kendall, ArcGIS's categories)";
+        d.srs = srs;
+        d.geometry_type = wkbMultiPolygon;
+        std::vector<analysis::Wkb> geom;
+        std::vector<std::int64_t> cell_id;
+        std::vector<std::size_t> keep;
+        for (std::size_t c = 0; c < e.category.size(); ++c)
+            if (e.category[c] != analysis::EhsaCategory::no_pattern) {
+                geom.push_back(o.grid.geometry[c]);
+                cell_id.push_back(static_cast<std::int64_t>(c) + 1);
+                keep.push_back(c);
+            }
+        analysis::EmergingResult sub;
+        for (std::size_t c : keep) {
+            sub.category.push_back(e.category[c]);
+            sub.hot_steps.push_back(e.hot_steps[c]);
+            sub.cold_steps.push_back(e.cold_steps[c]);
+            sub.count_trend.push_back(e.count_trend[c]);
+            sub.gi_trend.push_back(e.gi_trend[c]);
+        }
+        d.wkb = &geom;
+        d.columns.push_back({"cell_id", std::move(cell_id)});
+        add_emerging_columns(d, sub);
+        w.write(d);
+    }
+    if (o.time && !o.time->near_repeat.empty()) {
+        LayerData d;
+        d.name = "near_repeat";
+        d.description = "Near-repeat (Knox) test: pairs of incidents close in space and time, "
+                        "observed against expected under random times";
+        std::vector<std::string> category;
+        std::vector<std::int64_t> space_band, time_band;
+        std::vector<double> from_m, to_m, days_from, days_to, observed, expected, ratio, p;
+        for (const NearRepeatOutput& nr : o.time->near_repeat) {
+            if (nr.skipped) continue;
+            for (const analysis::KnoxCell& c : nr.result.cells) {
+                category.push_back(nr.category);
+                space_band.push_back(c.space_band);
+                time_band.push_back(c.time_band);
+                from_m.push_back(c.distance_from_m);
+                to_m.push_back(std::isfinite(c.distance_to_m) ? c.distance_to_m : std::nan(""));
+                days_from.push_back(c.days_from);
+                days_to.push_back(std::isfinite(c.days_to) ? c.days_to : std::nan(""));
+                observed.push_back(c.observed);
+                expected.push_back(c.expected);
+                ratio.push_back(c.ratio);
+                p.push_back(c.p);
+            }
+        }
+        d.columns.push_back({"category", std::move(category)});
+        d.columns.push_back({"space_band", std::move(space_band)});
+        d.columns.push_back({"distance_from_m", std::move(from_m)});
+        d.columns.push_back({"distance_to_m", std::move(to_m)});
+        d.columns.push_back({"time_band", std::move(time_band)});
+        d.columns.push_back({"days_from", std::move(days_from)});
+        d.columns.push_back({"days_to", std::move(days_to)});
+        d.columns.push_back({"observed", std::move(observed)});
+        d.columns.push_back({"expected", std::move(expected)});
+        d.columns.push_back({"ratio", std::move(ratio)});
+        d.columns.push_back({"p", std::move(p)});
+        w.write(d);
     }
     if (o.clock) {
         const analysis::CrimeClock& ck = *o.clock;

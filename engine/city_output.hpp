@@ -10,6 +10,7 @@
 #include "engine/coverage_stage.hpp"
 #include "engine/hotspot_stage.hpp"
 #include "engine/manifest.hpp"
+#include "engine/time_stage.hpp"
 #include "io/counts_reader.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/incident_reader.hpp"
@@ -43,6 +44,7 @@ struct CityOutput {
     std::vector<std::string> iccs_of_category;
     std::vector<std::pair<std::string, double>> unmapped;
     std::optional<analysis::CrimeClock> clock; ///< point input
+    std::optional<TimeResults> time;           ///< space-time cube and near repeat
     std::optional<HotspotResults> hotspots;
     /// The same statistics on each harmonised category of [analysis] categories.
     struct Category {

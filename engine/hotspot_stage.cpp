@@ -43,6 +43,12 @@ LocalResults local_statistics(const std::vector<double>& x, const Weights& w_sel
     return r;
 }
 
+Weights grid_weights(const Grid& grid, const AnalysisParams& params) {
+    return params.neighbourhood_m > 0
+               ? distance_band(grid.cx, grid.cy, params.neighbourhood_m, true)
+               : grid_ring(grid, true);
+}
+
 namespace {
 
 std::vector<std::array<double, 2>> centroids(const Polygons& p) {
@@ -70,9 +76,7 @@ HotspotResults hotspot_stage(const HotspotInput& in, const AnalysisParams& param
     const double nan = std::numeric_limits<double>::quiet_NaN();
 
     // Weights: the same rule in every city.
-    const Weights grid_w = params.neighbourhood_m > 0
-                               ? distance_band(grid.cx, grid.cy, params.neighbourhood_m, true)
-                               : grid_ring(grid, true);
+    const Weights grid_w = grid_weights(grid, params);
     Weights unit_w;
     if (params.neighbourhood_m > 0) {
         const auto c = centroids(*in.units);

@@ -35,6 +35,12 @@ std::string lisa_label(Language language, std::string_view code);
 /// The codes lisa_label knows, in legend order (as analysis::to_string(LisaCluster) writes them).
 const std::vector<std::string>& lisa_codes();
 
+/// Label of an emerging hot-spot pattern, as analysis::to_string(EhsaCategory) writes it in
+/// field `ehs_category` ("new hot spot" … "historical cold spot", "no pattern"), in the
+/// words of ArcGIS Pro's Emerging Hot Spot Analysis in each language. Throws
+/// std::out_of_range for another code.
+std::string ehs_label(Language language, std::string_view code);
+
 /// Plain-words alias of a field of a layer or table of a city's GeoPackage or of
 /// alliance.gpkg, e.g. ("grid", "gi_class") → "Hot or cold spot (Gi* confidence class)".
 /// Names that depend on a facility kind are recognised with the kind in the alias:

@@ -10,6 +10,7 @@
 #include "engine/city_output.hpp"
 #include "engine/iccs.hpp"
 #include "engine/maps.hpp"
+#include "engine/time_stage.hpp"
 #include "io/counts_reader.hpp"
 #include "io/feature_reader.hpp"
 #include "io/gpkg_writer.hpp"
@@ -240,6 +241,11 @@ std::vector<CityStat> comparable_metrics(const CityOutput& o) {
             m[i].category = category;
     };
     add_rates(o.hotspots->stats, o.cell_counts, "all");
+    if (o.time)
+        for (CityStat s : o.time->stats) {
+            s.category = "all";
+            m.push_back(std::move(s));
+        }
     if (o.clock) {
         const double n = o.clock->with_time + o.clock->without_time;
         m.push_back({"time_missing_share", n > 0 ? o.clock->without_time / n : nan, "share",
@@ -502,6 +508,54 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
         }
         progress.end();
         out.timings.emplace_back("categories_s", since(t));
+    }
+
+    // Time: the space-time cube, emerging hot spots and near repeats.
+    {
+        t = Clock::now();
+        progress.begin(fmt::format("{} space-time", tag));
+        TimeInput tin;
+        tin.grid = &out.grid;
+        if (out.points) {
+            tin.cell = &out.assignment->cell;
+            tin.time = &out.points->incidents.time;
+            tin.x = &out.points->incidents.x;
+            tin.y = &out.points->incidents.y;
+            tin.first = out.points->time_min;
+            tin.last = out.points->time_max;
+            const analysis::Incidents& inc = out.points->incidents;
+            for (const std::string& code : manifest.analysis.categories) {
+                std::vector<std::uint8_t> keep(inc.size(), 0);
+                for (std::size_t i = 0; i < inc.size(); ++i)
+                    keep[i] = inc.category[i] >= 0 &&
+                              iccs_within(out.iccs_of_category[inc.category[i]], code);
+                tin.categories.emplace_back(code, std::move(keep));
+            }
+        } else {
+            tin.counts = &out.counts->counts;
+            tin.monthly = !city.counts->month.empty();
+            tin.overlaps = &out.overlaps;
+            tin.unit_area_km2 = &out.unit_area_km2;
+            if (out.counts->time_min != analysis::kNoTime) {
+                tin.first = out.counts->time_min;
+                const io::CivilTime l = io::from_seconds(out.counts->time_max);
+                const io::CivilTime end = tin.monthly
+                                              ? io::CivilTime{l.month == 12 ? l.year + 1 : l.year,
+                                                              l.month == 12 ? 1 : l.month + 1,
+                                                              1,
+                                                              0,
+                                                              0,
+                                                              0}
+                                              : io::CivilTime{l.year + 1, 1, 1, 0, 0, 0};
+                tin.last = io::to_seconds(end) - 1; // the last month (or year) whole
+            }
+        }
+        out.time = time_stage(tin, manifest.analysis);
+        for (const auto& w : out.time->warnings)
+            res.warnings.push_back(w);
+        res.headline = out.time->headline;
+        progress.end();
+        out.timings.emplace_back("time_s", since(t));
     }
 
     if (!city.facilities.empty() || city.population) {

@@ -33,6 +33,7 @@ struct CityResult {
     std::size_t cells = 0, units = 0;
     std::string crs;
     std::vector<std::string> warnings;
+    std::string headline; ///< the near-repeat headline ("" when none)
     double seconds = 0;
     /// The comparable metrics (the city_stats rows and the coverage shares), for the
     /// alliance table; and the boundary in longitude/latitude (EPSG:4326) for its map layer.

@@ -274,6 +274,33 @@ std::vector<Category> gi_categories(Language language, const Stroke& stroke) {
     return cats;
 }
 
+std::vector<Category> ehs_categories(Language language, const Stroke& stroke) {
+    // In the order of analysis::EhsaCategory.
+    static constexpr std::array<std::pair<const char*, const char*>, 17> kEhs{{
+        {"no pattern", "#f0f0f0"},
+        {"new hot spot", "#e31a1c"},
+        {"consecutive hot spot", "#fc4e2a"},
+        {"intensifying hot spot", "#800026"},
+        {"persistent hot spot", "#bd0026"},
+        {"diminishing hot spot", "#fd8d3c"},
+        {"sporadic hot spot", "#feb24c"},
+        {"oscillating hot spot", "#fed976"},
+        {"historical hot spot", "#bcbddc"},
+        {"new cold spot", "#1f78b4"},
+        {"consecutive cold spot", "#4292c6"},
+        {"intensifying cold spot", "#08306b"},
+        {"persistent cold spot", "#08519c"},
+        {"diminishing cold spot", "#6baed6"},
+        {"sporadic cold spot", "#9ecae1"},
+        {"oscillating cold spot", "#c6dbef"},
+        {"historical cold spot", "#dadaeb"},
+    }};
+    std::vector<Category> cats;
+    for (const auto& [code, hex] : kEhs)
+        cats.push_back({code, ehs_label(language, code), Fill{colour(hex), stroke}});
+    return cats;
+}
+
 std::vector<Category> lisa_categories(Language language, const Stroke& stroke) {
     std::vector<Category> cats;
     const auto& codes = lisa_codes();
@@ -464,6 +491,8 @@ public:
                  text(m_language, "uncovered_hotspots"));
         else if (l.name == "kde_areas")
             kde_areas();
+        else if (l.name == "emerging_hotspots")
+            emerging(Stroke{colour("#636363"), 0.1});
         else if (l.name == "incidents")
             single(Marker{MarkerShape::circle, with_alpha(colour("#252525"), 0.6),
                           Stroke{colour("#252525"), 0, false}, 1.0},
@@ -538,7 +567,15 @@ private:
         any = density(none) || any;
         any = rate(none) || any;
         any = per_category(none) || any;
+        any = emerging(none) || any;
         if (!any) fill(Fill{with_alpha(colour("#bdbdbd"), 0.5), none}, text(m_language, "grid"));
+    }
+
+    bool emerging(const Stroke& stroke) {
+        if (!has_field(*m_layer, "ehs_category")) return false;
+        push(text(m_language, "style_emerging"), text(m_language, "emerging_title"),
+             categorized_qml(m_common, "ehs_category", ehs_categories(m_language, stroke)));
+        return true;
     }
 
     /// Gi* classes and LISA clusters of each `[analysis] categories` code (gi_class_<code>,

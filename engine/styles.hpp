@@ -119,6 +119,9 @@ std::string aliases_only_qml(const QmlCommon& common);
 
 /// The Gi* classes 3 … −3 with their labels and colours (ColorBrewer RdBu, see styles.cpp).
 std::vector<Category> gi_categories(Language language, const Stroke& stroke);
+/// The emerging hot-spot patterns (field `ehs_category`): hot ones in reds, cold ones in
+/// blues, darker for the stronger and steadier patterns; no pattern in light grey.
+std::vector<Category> ehs_categories(Language language, const Stroke& stroke);
 /// The LISA clusters HH, LL, LH, HL, not significant with GeoDa's colours.
 std::vector<Category> lisa_categories(Language language, const Stroke& stroke);
 

@@ -1,0 +1,221 @@
+#include "engine/time_stage.hpp"
+
+#include "analysis/count.hpp"
+#include "analysis/pair_count.hpp"
+#include "io/time_parse.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+namespace vigia::engine {
+
+using namespace vigia::analysis;
+
+namespace {
+
+/// ArcGIS's Emerging Hot Spot Analysis needs at least 10 time steps (docs/methods.md §15).
+constexpr std::size_t kMinSteps = 10;
+/// Above this many pairs within the largest distance, the Knox test is not run: its pair
+/// table (about 9 bytes a pair) and 999 passes over it would not fit the seconds and memory a
+/// city's run is given. Narrower bands or one category at a time bring it down.
+constexpr std::uint64_t kMaxPairs = 150'000'000;
+
+std::string join(const std::vector<double>& v, const char* unit) {
+    std::string s;
+    for (double d : v)
+        s += fmt::format("{}{}", s.empty() ? "" : ", ", d);
+    return s + unit;
+}
+
+/// The counts-per-area cube: each row's month (or year) to its step, units spread over the
+/// cells by area (the same areal weighting as the grid counts).
+Cube counts_cube(const TimeInput& in, const TimeBins& bins, std::size_t& outside) {
+    const AreaCounts& ac = *in.counts;
+    const std::size_t steps = bins.steps(), units = in.unit_area_km2->size();
+    std::vector<std::vector<double>> per_step(steps, std::vector<double>(units, 0.0));
+    for (std::size_t r = 0; r < ac.size(); ++r) {
+        const std::int64_t t =
+            io::to_seconds({ac.year[r], ac.month[r] ? ac.month[r] : 1, 1, 0, 0, 0});
+        const std::int32_t k = bins.bin_of(t);
+        if (k < 0) {
+            outside += static_cast<std::size_t>(std::llround(ac.count[r]));
+            continue;
+        }
+        per_step[static_cast<std::size_t>(k)][ac.unit[r]] += ac.count[r];
+    }
+    Cube cube;
+    cube.cells = in.grid->size();
+    cube.steps = steps;
+    cube.values.assign(cube.cells * steps, 0.0f);
+    for (std::size_t k = 0; k < steps; ++k) {
+        const auto cells = apportion_to_cells(*in.overlaps, *in.unit_area_km2, per_step[k]);
+        for (std::size_t c = 0; c < cube.cells; ++c)
+            cube.values[c * steps + k] = static_cast<float>(cells[c]);
+    }
+    return cube;
+}
+
+} // namespace
+
+TimeStep time_step(const TimeParams& p) {
+    TimeStep s;
+    if (p.step == "week")
+        s.unit = StepUnit::week;
+    else if (p.step == "quarter")
+        s.unit = StepUnit::quarter;
+    else if (p.step == "year")
+        s.unit = StepUnit::year;
+    else if (p.step == "days") {
+        s.unit = StepUnit::days;
+        s.days = p.step_days;
+    } else
+        s.unit = StepUnit::month;
+    return s;
+}
+
+TimeResults time_stage(const TimeInput& in, const AnalysisParams& params) {
+    TimeResults r;
+    const TimeStep step = time_step(params.time);
+    r.step_text = step.unit == StepUnit::days ? fmt::format("{} days", step.days)
+                                              : std::string{to_string(step.unit)};
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+
+    // The space-time cube and its emerging hot spots.
+    std::int64_t first = in.first, last = in.last;
+    if (params.period) {
+        first = params.period->first;
+        last = params.period->second;
+    }
+    const bool counts_ok =
+        !in.counts || (in.monthly ? step.unit != StepUnit::week && step.unit != StepUnit::days
+                                  : step.unit == StepUnit::year);
+    if (first == kNoTime || last == kNoTime || last <= first) {
+        r.warnings.push_back("no time span: emerging hot spots not computed");
+    } else if (!counts_ok) {
+        r.warnings.push_back(fmt::format(
+            "the counts are per {} and cannot be binned by {}: emerging hot spots not computed "
+            "(use a time_step of {})",
+            in.monthly ? "month" : "year", r.step_text,
+            in.monthly ? "\"month\", \"quarter\" or \"year\"" : "\"year\""));
+    } else {
+        EmergingOutput e;
+        e.bins = make_bins(first, last, step, params.time.drop_partial);
+        const std::size_t steps = e.bins.steps();
+        r.bins_text = steps
+                          ? fmt::format("{} steps of {} from {} to {}{}{}", steps, r.step_text,
+                                        io::format_iso(e.bins.edges.front()).substr(0, 10),
+                                        io::format_iso(e.bins.edges.back() - 1).substr(0, 10),
+                                        e.bins.first_partial
+                                            ? (e.bins.first_dropped ? "; partial first step dropped"
+                                                                    : "; partial first step kept")
+                                            : "",
+                                        e.bins.last_partial
+                                            ? (e.bins.last_dropped ? "; partial last step dropped"
+                                                                   : "; partial last step kept")
+                                            : "")
+                          : "none";
+        if (steps < kMinSteps) {
+            r.warnings.push_back(fmt::format(
+                "emerging hot spots need at least {} time steps; the data give {} of {}: not "
+                "computed (a shorter time_step may do)",
+                kMinSteps, steps, r.step_text));
+        } else {
+            if (in.cell)
+                e.cube = build_cube(*in.cell, *in.time, e.bins, in.grid->size(), &e.without_time,
+                                    &e.outside_bins);
+            else
+                e.cube = counts_cube(in, e.bins, e.outside_bins);
+            if (e.outside_bins > 0 && (e.bins.first_dropped || e.bins.last_dropped))
+                r.warnings.push_back(fmt::format(
+                    "{} incidents fall in incomplete time steps left out of the space-time cube "
+                    "(partial_steps = \"drop\")",
+                    e.outside_bins));
+            const Weights w = grid_weights(*in.grid, params);
+            const std::vector<float> z = space_time_gi(e.cube, w, params.time.window);
+            EmergingSpec spec;
+            spec.fdr = params.fdr;
+            e.result = emerging_hot_spots(e.cube, z, spec);
+            std::vector<double> per(kEhsaCategoryCount, 0.0);
+            for (EhsaCategory c : e.result.category)
+                per[static_cast<std::size_t>(c)] += 1;
+            for (std::size_t k = 0; k < kEhsaCategoryCount; ++k) {
+                std::string name = to_string(static_cast<EhsaCategory>(k));
+                for (char& ch : name)
+                    if (ch == ' ') ch = '_';
+                r.stats.push_back({"ehs_" + name + "_cells", per[k], "cells",
+                                   fmt::format("grid cells whose emerging hot-spot pattern is "
+                                               "'{}'",
+                                               to_string(static_cast<EhsaCategory>(k)))});
+            }
+            r.stats.push_back({"ehs_time_steps", static_cast<double>(steps), "steps",
+                               "time steps of the space-time cube (" + r.step_text + ")"});
+            r.emerging = std::move(e);
+        }
+    }
+
+    // Near repeat: incident points only.
+    if (in.x && in.time) {
+        KnoxSpec spec;
+        spec.distance_bands_m = params.near_repeat.distance_bands_m.empty()
+                                    ? default_distance_bands(params.grid.cell_size_m)
+                                    : params.near_repeat.distance_bands_m;
+        spec.time_bands_days = params.near_repeat.time_bands_days.empty()
+                                   ? default_time_bands()
+                                   : params.near_repeat.time_bands_days;
+        spec.permutations = params.near_repeat.permutations;
+        spec.seed = params.seed;
+        r.knox_distance_text = join(spec.distance_bands_m, " m");
+        r.knox_time_text = join(spec.time_bands_days, " days");
+        auto run = [&](const std::string& category, const std::vector<std::uint8_t>* keep) {
+            NearRepeatOutput o;
+            o.category = category;
+            std::vector<double> x, y;
+            std::vector<std::int64_t> t;
+            for (std::size_t i = 0; i < in.x->size(); ++i)
+                if (!keep || (*keep)[i]) {
+                    x.push_back((*in.x)[i]);
+                    y.push_back((*in.y)[i]);
+                    t.push_back((*in.time)[i]);
+                }
+            const std::uint64_t pairs = estimate_pairs_within(x, y, spec.distance_bands_m.back());
+            if (pairs > kMaxPairs) {
+                o.skipped = true;
+                o.skip_reason = fmt::format(
+                    "about {:.0f} million pairs of incidents lie within {} m (limit {:.0f} "
+                    "million)",
+                    static_cast<double>(pairs) / 1e6, spec.distance_bands_m.back(),
+                    static_cast<double>(kMaxPairs) / 1e6);
+                r.warnings.push_back(fmt::format(
+                    "near repeat ({}) not computed: {}; use narrower distance bands or run it "
+                    "per category",
+                    category, o.skip_reason));
+            } else {
+                o.result = knox_test(x, y, t, spec);
+            }
+            r.near_repeat.push_back(std::move(o));
+        };
+        run("all", nullptr);
+        for (const auto& [code, keep] : in.categories)
+            run(code, &keep);
+        const NearRepeatOutput& all = r.near_repeat.front();
+        if (!all.skipped && all.result.headline >= 0) {
+            const KnoxCell& c = all.result.cells[static_cast<std::size_t>(all.result.headline)];
+            r.headline = fmt::format(
+                "near repeat: within {} m and {} days of an incident, the risk of another is "
+                "{:.2f} times the expected (p = {:.3f})",
+                c.distance_to_m, c.days_to, c.ratio, c.p);
+            r.stats.push_back({"near_repeat_ratio", c.ratio, "ratio",
+                               fmt::format("Knox ratio within {} m and {} days (the headline)",
+                                           c.distance_to_m, c.days_to)});
+            r.stats.push_back({"near_repeat_p", c.p, "p", "its Monte Carlo p"});
+        } else if (!all.skipped) {
+            r.stats.push_back({"near_repeat_ratio", nan, "ratio",
+                               "no significant near-repeat pattern in the closest bands"});
+        }
+    }
+    return r;
+}
+
+} // namespace vigia::engine
