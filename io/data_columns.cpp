@@ -25,14 +25,8 @@ std::string literal(const std::string& s) {
 
 void write_data_columns(const std::filesystem::path& gpkg, const std::vector<DataColumn>& columns) {
     const std::string label = gpkg.string();
-    register_gdal();
+    GDALDatasetUniquePtr ds = open_gpkg_for_update(gpkg);
     GdalErrorScope errors;
-    const char* drivers[] = {"GPKG", nullptr};
-    GDALDatasetUniquePtr ds{GDALDataset::Open(
-        label.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE | GDAL_OF_VERBOSE_ERROR, drivers)};
-    if (!ds)
-        throw IoError{fmt::format("{}: cannot open the GeoPackage for update: {}", label,
-                                  errors.last_error())};
     auto exec = [&](const std::string& sql) {
         CPLErrorReset();
         OGRLayer* r = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
@@ -81,10 +75,7 @@ void write_data_columns(const std::filesystem::path& gpkg, const std::vector<Dat
     if (ds->CommitTransaction() != OGRERR_NONE)
         throw IoError{
             fmt::format("{}: cannot commit gpkg_data_columns: {}", label, errors.last_error())};
-    CPLErrorReset();
-    ds.reset();
-    if (CPLGetLastErrorType() >= CE_Failure)
-        throw IoError{fmt::format("{}: closing failed: {}", label, errors.last_error())};
+    close_checked(ds, gpkg);
 }
 
 } // namespace vigia::io

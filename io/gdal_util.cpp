@@ -143,6 +143,26 @@ std::string field_list(OGRLayer& layer) {
     return out;
 }
 
+GDALDatasetUniquePtr open_gpkg_for_update(const std::filesystem::path& path) {
+    register_gdal();
+    GdalErrorScope errors;
+    const char* drivers[] = {"GPKG", nullptr};
+    GDALDatasetUniquePtr ds{GDALDataset::Open(
+        path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE | GDAL_OF_VERBOSE_ERROR, drivers)};
+    if (!ds)
+        throw IoError{fmt::format("{}: cannot open the GeoPackage for update: {}", path.string(),
+                                  errors.last_error())};
+    return ds;
+}
+
+void close_checked(GDALDatasetUniquePtr& ds, const std::filesystem::path& path) {
+    GdalErrorScope errors;
+    CPLErrorReset();
+    ds.reset();
+    if (CPLGetLastErrorType() >= CE_Failure)
+        throw IoError{fmt::format("{}: closing failed: {}", path.string(), errors.last_error())};
+}
+
 int require_field(OGRLayer& layer, const std::string& path, const std::string& name,
                   const std::string& role) {
     OGRFeatureDefn* d = layer.GetLayerDefn();

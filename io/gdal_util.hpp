@@ -7,6 +7,7 @@
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,12 @@ private:
 void register_gdal();
 
 /// Opens a vector source read-only; throws InputError naming the path when it cannot.
+/// An existing GeoPackage opened for update; IoError naming it when it cannot be.
+GDALDatasetUniquePtr open_gpkg_for_update(const std::filesystem::path& path);
+/// Closes a dataset opened for update; GDAL 3.6 reports a failed flush only through
+/// CPLError, so that is checked (IoError naming `path`).
+void close_checked(GDALDatasetUniquePtr& ds, const std::filesystem::path& path);
+
 GDALDatasetUniquePtr open_vector(const std::string& path,
                                  const std::vector<std::string>& open_options = {});
 

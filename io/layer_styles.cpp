@@ -189,19 +189,9 @@ void write_layer_styles(GDALDataset& ds, const std::string& label,
 void write_layer_styles(const std::filesystem::path& gpkg, const std::vector<LayerStyle>& styles) {
     const std::string label = gpkg.string();
     check_styles(label, styles);
-    register_gdal();
-    GdalErrorScope errors;
-    const char* drivers[] = {"GPKG", nullptr};
-    GDALDatasetUniquePtr ds{GDALDataset::Open(
-        label.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE | GDAL_OF_VERBOSE_ERROR, drivers)};
-    if (!ds)
-        throw IoError{fmt::format("{}: cannot open the GeoPackage for update: {}", label,
-                                  errors.last_error())};
+    GDALDatasetUniquePtr ds = open_gpkg_for_update(gpkg);
     write_layer_styles(*ds, label, styles);
-    CPLErrorReset();
-    ds.reset(); // GDALClose flushes; GDAL 3.6 reports a failure only through CPLError
-    if (CPLGetLastErrorType() >= CE_Failure)
-        throw IoError{fmt::format("{}: closing failed: {}", label, errors.last_error())};
+    close_checked(ds, gpkg);
 }
 
 } // namespace vigia::io
