@@ -1,15 +1,19 @@
 #include "analysis/near_repeat.hpp"
 
+#include "analysis/error.hpp"
 #include "analysis/parallel.hpp"
 #include "analysis/types.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <fmt/format.h>
 #include <limits>
 #include <numeric>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 namespace vigia::analysis {
@@ -19,45 +23,62 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr std::int64_t kSecondsPerDay = 86400;
-/// Permutations counted together: one 16-bit lane each (two SSE2 registers, one AVX2).
-constexpr std::size_t kLanes = 16;
 /// Day numbers live in 16-bit lanes.
 constexpr std::int64_t kMaxDay = std::numeric_limits<std::int16_t>::max();
-/// Time edges counted per pass over the pairs (their accumulators stay in registers).
-constexpr std::size_t kEdgeGroup = 8;
+/// Time edges counted per pass over the pairs (their accumulators stay in the 16 vector
+/// registers of SSE2 and AVX2; more edges take more passes).
+constexpr std::size_t kEdgeGroup = 4;
+/// Incidents per task of the pair search (tasks are handed out to threads as they finish).
+constexpr std::size_t kTask = 512;
 
-// GCC/Clang vector extensions: element-wise arithmetic and comparisons on 8 lanes of 16 bits
-// (one SSE2 register on baseline x86-64, NEON on ARM), no intrinsics. Wider generic vectors
-// are not used: GCC lowers their comparisons to scalar code when the target lacks them.
-using Half = std::int16_t __attribute__((vector_size(16)));
-constexpr std::size_t kHalf = 8;
-/// One incident's permuted days in the 16 permutations of a block (a struct, so std::vector
-/// keeps the alignment: vector types lose their attributes as template arguments).
-struct alignas(32) Row {
-    Half h[2];
+/// A block of permutations counted together, one 16-bit lane each: `Parts` vectors of `Bytes`
+/// bytes per incident. GCC/Clang vector extensions give element-wise arithmetic and
+/// comparisons compiled to the SIMD of the function's target (SSE2 on baseline x86-64, NEON
+/// on ARM, AVX2 in the kernel compiled for it), with no intrinsics. A vector never exceeds
+/// its target's registers: GCC lowers comparisons of wider generic vectors to scalar code.
+using Vec16 = std::int16_t __attribute__((vector_size(16)));
+using Vec32 = std::int16_t __attribute__((vector_size(32)));
+template <std::size_t Bytes> struct VecOf;
+template <> struct VecOf<16> { using type = Vec16; };
+template <> struct VecOf<32> { using type = Vec32; };
+template <std::size_t Bytes, std::size_t Parts> struct Layout {
+    using Vec = typename VecOf<Bytes>::type;
+    static constexpr std::size_t parts = Parts;
+    static constexpr std::size_t per_vec = Bytes / 2;
+    static constexpr std::size_t lanes = per_vec * Parts;
+    /// One incident's days in the block's permutations (a struct, so std::vector keeps the
+    /// alignment: vector types lose their attributes as template arguments).
+    struct alignas(Bytes) Row {
+        Vec h[Parts];
+        std::int16_t lane(std::size_t l) const { return h[l / per_vec][l % per_vec]; }
+        void set_lane(std::size_t l, std::int16_t v) { h[l / per_vec][l % per_vec] = v; }
+    };
 };
+using LayoutBaseline = Layout<16, 2>; // 16 lanes, 32 bytes an incident
+using LayoutAvx2 = Layout<32, 2>;     // 32 lanes, 64 bytes (one cache line)
 
 void check_spec(const KnoxSpec& spec) {
     const auto& d = spec.distance_bands_m;
     const auto& t = spec.time_bands_days;
     if (d.empty() || t.empty())
-        throw std::invalid_argument{"knox_test: distance and time bands must not be empty"};
+        throw InputError{"near repeat: the distance and time bands must not be empty"};
     if (!(spec.same_location_m >= 0) || !std::isfinite(spec.same_location_m))
-        throw std::invalid_argument{"knox_test: same_location_m must be finite and >= 0"};
+        throw InputError{fmt::format("near repeat: same_location_m must be a number >= 0, got {}",
+                                     spec.same_location_m)};
     for (std::size_t k = 0; k < d.size(); ++k) {
         const double lower = k == 0 ? spec.same_location_m : d[k - 1];
         if (!std::isfinite(d[k]) || !(d[k] > lower) || !(d[k] > 0))
-            throw std::invalid_argument{
-                "knox_test: distance edges must be finite, > 0, ascending and above "
-                "same_location_m (edge " +
-                std::to_string(k) + ")"};
+            throw InputError{
+                fmt::format("near repeat: distance edge {} is {} m; the edges must be numbers > 0, "
+                            "ascending, and above same_location_m ({} m)",
+                            k + 1, d[k], spec.same_location_m)};
     }
     for (std::size_t k = 0; k < t.size(); ++k) {
         if (!(t[k] >= 0) || t[k] != std::floor(t[k]) || t[k] > static_cast<double>(kMaxDay - 1) ||
             (k > 0 && !(t[k] > t[k - 1])))
-            throw std::invalid_argument{"knox_test: time edges must be whole days, >= 0, below "
-                                        "32767 and ascending (edge " +
-                                        std::to_string(k) + ")"};
+            throw InputError{fmt::format("near repeat: time edge {} is {} days; the edges must be "
+                                         "whole days, 0 to 32766, ascending",
+                                         k + 1, t[k])};
     }
 }
 
@@ -78,10 +99,11 @@ std::vector<std::int16_t> compress_days(const std::vector<std::int64_t>& day,
     for (std::size_t k = 1; k < distinct.size(); ++k)
         mapped[k] = mapped[k - 1] + std::min(distinct[k] - distinct[k - 1], last_edge + 1);
     if (!mapped.empty() && mapped.back() > kMaxDay)
-        throw std::invalid_argument{
-            "knox_test: the incident dates spread over " + std::to_string(mapped.back()) +
-            " days once gaps longer than the last time edge are shortened; at most 32767 are "
-            "supported (restrict the period)"};
+        throw InputError{fmt::format(
+            "near repeat: the incident dates spread over {} days even with every gap longer "
+            "than the last time edge shortened; at most 32767 are supported (set a shorter "
+            "[analysis] period)",
+            mapped.back())};
     std::vector<std::int16_t> out(day.size());
     for (std::size_t i = 0; i < day.size(); ++i) {
         const auto it = std::lower_bound(distinct.begin(), distinct.end(), day[i]);
@@ -90,85 +112,140 @@ std::vector<std::int16_t> compress_days(const std::vector<std::int64_t>& day,
     return out;
 }
 
-/// The pairs (i < j) within the largest distance edge, as lists of j per (i, band): the j of
-/// incident i in band b are j[start[i·bands + b] … start[i·bands + b + 1]), ascending.
-/// Incidents are expected in grid order (see knox_test) so that j is near i in memory.
+/// The pairs (i < j) within the largest distance edge, as lists of j per (i, band).
+/// Incidents are numbered in grid order (see knox_test), so j is near i in memory; they are
+/// searched in tasks of kTask incidents, each task keeping its own list: the partners of
+/// incident i in band b are entries start[i·(bands + 1) + b] … start[i·(bands + 1) + b + 1]
+/// of its task's list, ascending. A list holds j − i in 16 bits when every partner of the
+/// task is that close in the numbering (almost always), j itself otherwise.
 struct Pairs {
+    struct List {
+        std::vector<std::uint16_t> near; ///< j − i
+        std::vector<std::int32_t> far;   ///< j
+    };
     std::size_t n = 0, bands = 0;
-    std::vector<std::uint64_t> start;
-    std::vector<std::int32_t> j;
-    std::uint64_t in_band(std::size_t b) const {
-        std::uint64_t s = 0;
-        for (std::size_t i = 0; i < n; ++i)
-            s += start[i * bands + b + 1] - start[i * bands + b];
-        return s;
+    std::vector<std::uint32_t> start;
+    std::vector<List> list;             ///< one per task
+    std::vector<std::int64_t> in_band;  ///< pairs per band
+    std::vector<std::int64_t> observed; ///< [band][time band before "beyond"], actual days
+    std::uint64_t size() const {
+        return static_cast<std::uint64_t>(
+            std::accumulate(in_band.begin(), in_band.end(), std::int64_t{0}));
     }
 };
 
 using CellKey = std::pair<std::int64_t, std::int64_t>;
 
-/// Finds the pairs with a grid whose cells are as wide as the largest edge: the partners of i
-/// lie in its column (after i) and in the next column, rows cy − 1 … cy + 1 of each.
+/// Finds the pairs with a grid of square cells half as wide as the largest edge, sorted by
+/// column then row (`key`): the partners of i lie in its own column (after i) and the next two
+/// columns, rows cy − 2 … cy + 2. Counts the observed table on the way (`band_of_days`: time
+/// band of a day difference, clamped to last edge + 1).
 Pairs find_pairs(const std::vector<double>& x, const std::vector<double>& y,
-                 const std::vector<CellKey>& key, double same2, const std::vector<double>& edge2,
-                 unsigned workers) {
+                 const std::vector<CellKey>& key, const std::vector<std::int16_t>& day,
+                 double same2, const std::vector<double>& edge2,
+                 const std::vector<std::uint8_t>& band_of_days, std::size_t nt,
+                 std::uint64_t max_pairs, double reach_m, unsigned workers) {
     Pairs p;
     p.n = x.size();
     const std::size_t off = same2 > 0 ? 1 : 0;
     p.bands = off + edge2.size();
-    const double max2 = edge2.back();
     const std::size_t n = p.n, nb = p.bands;
-    // Band of a squared distance, or -1 beyond the last edge.
-    auto band_of = [&](double d2) -> std::ptrdiff_t {
-        if (d2 > max2) return -1;
-        if (d2 < same2) return 0;
-        std::size_t k = 0;
-        while (d2 > edge2[k])
-            ++k;
-        return static_cast<std::ptrdiff_t>(off + k);
-    };
-    auto visit = [&](std::size_t i, auto&& emit) {
-        const auto [cx, cy] = key[i];
-        const auto hi0 = std::upper_bound(key.begin(), key.end(), CellKey{cx, cy + 1});
-        const auto lo1 = std::lower_bound(hi0, key.end(), CellKey{cx + 1, cy - 1});
-        const auto hi1 = std::upper_bound(lo1, key.end(), CellKey{cx + 1, cy + 1});
-        auto scan = [&](std::size_t a, std::size_t e) {
-            for (std::size_t j = a; j < e; ++j) {
-                const double dx = x[j] - x[i], dy = y[j] - y[i];
-                const std::ptrdiff_t b = band_of(dx * dx + dy * dy);
-                if (b >= 0) emit(static_cast<std::size_t>(b), j);
-            }
-        };
-        scan(i + 1, static_cast<std::size_t>(hi0 - key.begin()));
-        scan(static_cast<std::size_t>(lo1 - key.begin()),
-             static_cast<std::size_t>(hi1 - key.begin()));
-    };
-    // Pass 1 counts, pass 2 fills: the distances are computed twice, but memory never holds
-    // more than the final lists.
-    p.start.assign(n * nb + 1, 0);
+    const double max2 = edge2.back();
+    const auto top = static_cast<int>(band_of_days.size() - 1);
+    const std::size_t tasks = (n + kTask - 1) / kTask;
+    p.start.assign(n * (nb + 1), 0);
+    p.list.resize(tasks);
+    std::vector<std::vector<std::int64_t>> in_band(tasks), observed(tasks);
+    std::atomic<std::size_t> next{0};
+    std::atomic<std::uint64_t> found{0}; // pairs so far, to stop early past max_pairs
     parallel_chunks(
-        n,
-        [&](unsigned, std::size_t b0, std::size_t b1) {
-            for (std::size_t i = b0; i < b1; ++i)
-                visit(i, [&](std::size_t b, std::size_t) { ++p.start[i * nb + b + 1]; });
+        workers,
+        [&](unsigned, std::size_t, std::size_t) {
+            std::vector<std::vector<std::int32_t>> by_band(nb);
+            std::vector<std::int32_t> scratch;
+            for (std::size_t task; (task = next++) < tasks && found <= max_pairs;) {
+                scratch.clear();
+                std::size_t max_gap = 0;
+                auto& ib = in_band[task];
+                auto& ob = observed[task];
+                ib.assign(nb, 0);
+                ob.assign(nb * nt, 0);
+                const std::size_t end_i = std::min(n, (task + 1) * kTask);
+                for (std::size_t i = task * kTask; i < end_i; ++i) {
+                    for (auto& v : by_band)
+                        v.clear();
+                    const auto [cx, cy] = key[i];
+                    auto scan = [&](std::size_t a, std::size_t e) {
+                        for (std::size_t j = a; j < e; ++j) {
+                            const double dx = x[j] - x[i], dy = y[j] - y[i];
+                            const double d2 = dx * dx + dy * dy;
+                            if (d2 > max2) continue;
+                            std::size_t b = 0;
+                            if (!(d2 < same2)) {
+                                b = off;
+                                while (d2 > edge2[b - off])
+                                    ++b;
+                            }
+                            by_band[b].push_back(static_cast<std::int32_t>(j));
+                            max_gap = std::max(max_gap, j - i);
+                            const int dd = std::min(std::abs(int{day[i]} - int{day[j]}), top);
+                            const std::size_t t = band_of_days[static_cast<std::size_t>(dd)];
+                            if (t < nt) ++ob[b * nt + t];
+                        }
+                    };
+                    auto at = [&](std::int64_t col, std::int64_t row, bool upper) {
+                        const CellKey k{col, row};
+                        const auto it = upper ? std::upper_bound(key.begin(), key.end(), k)
+                                              : std::lower_bound(key.begin(), key.end(), k);
+                        return static_cast<std::size_t>(it - key.begin());
+                    };
+                    scan(i + 1, at(cx, cy + 2, true));
+                    for (std::int64_t col = cx + 1; col <= cx + 2; ++col)
+                        scan(at(col, cy - 2, false), at(col, cy + 2, true));
+                    std::uint32_t* st = &p.start[i * (nb + 1)];
+                    for (std::size_t b = 0; b < nb; ++b) {
+                        st[b] = static_cast<std::uint32_t>(scratch.size());
+                        scratch.insert(scratch.end(), by_band[b].begin(), by_band[b].end());
+                        ib[b] += static_cast<std::int64_t>(by_band[b].size());
+                    }
+                    // Offsets are 32-bit: a task past 2^32 pairs stops the search as max_pairs
+                    // does.
+                    if (scratch.size() > std::numeric_limits<std::uint32_t>::max()) {
+                        found = std::numeric_limits<std::uint64_t>::max();
+                        break;
+                    }
+                    st[nb] = static_cast<std::uint32_t>(scratch.size());
+                    if ((found += st[nb] - st[0]) > max_pairs) break;
+                }
+                // Exact-size copies; 16-bit offsets when they all fit.
+                Pairs::List& out = p.list[task];
+                if (max_gap <= std::numeric_limits<std::uint16_t>::max()) {
+                    out.near.resize(scratch.size());
+                    std::size_t k = 0;
+                    for (std::size_t i = task * kTask; i < end_i; ++i)
+                        for (; k < p.start[i * (nb + 1) + nb]; ++k)
+                            out.near[k] = static_cast<std::uint16_t>(
+                                static_cast<std::size_t>(scratch[k]) - i);
+                } else {
+                    out.far.assign(scratch.begin(), scratch.end());
+                }
+            }
         },
         workers);
-    for (std::size_t k = 1; k < p.start.size(); ++k)
-        p.start[k] += p.start[k - 1];
-    p.j.resize(p.start.back());
-    parallel_chunks(
-        n,
-        [&](unsigned, std::size_t b0, std::size_t b1) {
-            std::vector<std::uint64_t> cursor(nb);
-            for (std::size_t i = b0; i < b1; ++i) {
-                for (std::size_t b = 0; b < nb; ++b)
-                    cursor[b] = p.start[i * nb + b];
-                visit(i, [&](std::size_t b, std::size_t j) {
-                    p.j[cursor[b]++] = static_cast<std::int32_t>(j);
-                });
-            }
-        },
-        workers);
+    if (found > max_pairs)
+        throw InputError{fmt::format(
+            "near repeat: more than {} pairs of incidents lie within {} m of each other ({} "
+            "incidents); use fewer or smaller distance bands, a shorter period, or one category "
+            "at a time",
+            max_pairs, reach_m, n)};
+    p.in_band.assign(nb, 0);
+    p.observed.assign(nb * nt, 0);
+    for (std::size_t task = 0; task < tasks; ++task) {
+        for (std::size_t b = 0; b < nb; ++b)
+            p.in_band[b] += in_band[task][b];
+        for (std::size_t c = 0; c < nb * nt; ++c)
+            p.observed[c] += observed[task][c];
+    }
     return p;
 }
 
@@ -205,107 +282,175 @@ void shuffle(std::vector<std::int16_t>& a, std::uint64_t seed, std::uint64_t r) 
         std::swap(a[k - 1], a[bounded(rng, k)]);
 }
 
-/// For the 16 permutations of `rows` at once: le[(b·G + g)·16 + lane] += number of pairs of
-/// band b whose permuted day difference is ≤ edge[g]. The 16-bit counters take at most
-/// 32,767 pairs before they are added to the 64-bit totals.
-template <std::size_t G>
-void count_lanes(const Pairs& p, const std::vector<Row>& rows, const std::int16_t* edge,
-                 std::vector<std::int64_t>& le) {
+/// For the lanes (permutations) of `rows` at once: le[(b·G + g)·lanes + lane] += number of
+/// pairs of band b whose permuted day difference is ≤ edge[g]. The 16-bit counters take at
+/// most 32,767 pairs before they are added to the 64-bit totals.
+template <class Lay, std::size_t G>
+[[gnu::always_inline]] inline void
+count_body(const Pairs& p, const std::vector<typename Lay::Row>& rows, const std::int16_t* edge,
+           std::vector<std::int64_t>& le) {
+    using Vec = typename Lay::Vec;
+    using Row = typename Lay::Row;
+    constexpr std::size_t parts = Lay::parts;
     constexpr std::int64_t k16 = std::numeric_limits<std::int16_t>::max();
     const std::size_t nb = p.bands;
-    // d ≤ edge as edge + 1 > d: "greater than" is the comparison SSE2 has.
-    Half above[G];
+    // d ≤ edge as edge + 1 > d: "greater than" is the comparison every SIMD set has.
+    Vec above[G] = {};
     for (std::size_t g = 0; g < G; ++g)
-        for (std::size_t l = 0; l < kHalf; ++l)
+        for (std::size_t l = 0; l < Lay::per_vec; ++l)
             above[g][l] = static_cast<std::int16_t>(edge[g] + 1);
     std::vector<Row> acc(nb * G, Row{});
     std::vector<std::int64_t> pending(nb, 0);
-    auto flush = [&](std::size_t b) {
-        for (std::size_t g = 0; g < G; ++g) {
-            Row& r = acc[b * G + g];
-            for (std::size_t l = 0; l < kLanes; ++l)
-                le[(b * G + g) * kLanes + l] += r.h[l / kHalf][l % kHalf];
-            r = Row{};
-        }
-        pending[b] = 0;
-    };
-    for (std::size_t i = 0; i < p.n; ++i) {
-        const Half di0 = rows[i].h[0], di1 = rows[i].h[1];
-        for (std::size_t b = 0; b < nb; ++b) {
-            std::uint64_t k = p.start[i * nb + b];
-            const std::uint64_t end = p.start[i * nb + b + 1];
-            while (k < end) {
-                const auto len = static_cast<std::int64_t>(std::min<std::uint64_t>(end - k, k16));
-                if (pending[b] + len > k16) flush(b);
-                const std::uint64_t stop = k + static_cast<std::uint64_t>(len);
-                Half a0[G], a1[G];
-                for (std::size_t g = 0; g < G; ++g) {
-                    a0[g] = acc[b * G + g].h[0];
-                    a1[g] = acc[b * G + g].h[1];
-                }
-                for (; k < stop; ++k) {
-                    const Row& rj = rows[static_cast<std::size_t>(p.j[k])];
-                    Half d0 = rj.h[0] - di0, d1 = rj.h[1] - di1;
-                    d0 = d0 < 0 ? -d0 : d0;
-                    d1 = d1 < 0 ? -d1 : d1;
-                    for (std::size_t g = 0; g < G; ++g) { // a true comparison is −1 in its lane
-                        a0[g] -= (above[g] > d0);
-                        a1[g] -= (above[g] > d1);
+    // The pairs of incidents [i0, i1) whose lists are `list` (Index: j − i in 16 bits, or j).
+    auto run = [&]<class Index>(std::size_t i0, std::size_t i1, const Index* list) {
+        for (std::size_t i = i0; i < i1; ++i) {
+            const std::uint32_t* st = &p.start[i * (nb + 1)];
+            const Row* base = std::is_same_v<Index, std::uint16_t> ? &rows[i] : rows.data();
+            Vec di[parts];
+            for (std::size_t q = 0; q < parts; ++q)
+                di[q] = rows[i].h[q];
+            for (std::size_t b = 0; b < nb; ++b) {
+                std::uint32_t k = st[b];
+                const std::uint32_t end = st[b + 1];
+                while (k < end) {
+                    const auto len =
+                        static_cast<std::int64_t>(std::min<std::uint32_t>(end - k, k16));
+                    if (pending[b] + len > k16) { // widen before the 16-bit counters overflow
+                        for (std::size_t g = 0; g < G; ++g) {
+                            Row& r = acc[b * G + g];
+                            for (std::size_t l = 0; l < Lay::lanes; ++l)
+                                le[(b * G + g) * Lay::lanes + l] += r.lane(l);
+                            r = Row{};
+                        }
+                        pending[b] = 0;
                     }
+                    const std::uint32_t stop = k + static_cast<std::uint32_t>(len);
+                    Vec a[G][parts];
+                    for (std::size_t g = 0; g < G; ++g)
+                        for (std::size_t q = 0; q < parts; ++q)
+                            a[g][q] = acc[b * G + g].h[q];
+                    for (; k < stop; ++k) {
+                        const Row& rj = base[static_cast<std::size_t>(list[k])];
+                        for (std::size_t q = 0; q < parts; ++q) {
+                            Vec d = rj.h[q] - di[q];
+                            d = d < 0 ? -d : d;
+                            for (std::size_t g = 0; g < G; ++g)
+                                a[g][q] -= (above[g] > d); // a true comparison is −1 per lane
+                        }
+                    }
+                    for (std::size_t g = 0; g < G; ++g)
+                        for (std::size_t q = 0; q < parts; ++q)
+                            acc[b * G + g].h[q] = a[g][q];
+                    pending[b] += len;
                 }
-                for (std::size_t g = 0; g < G; ++g) {
-                    acc[b * G + g].h[0] = a0[g];
-                    acc[b * G + g].h[1] = a1[g];
-                }
-                pending[b] += len;
             }
         }
+    };
+    for (std::size_t task = 0; task < p.list.size(); ++task) {
+        const std::size_t i0 = task * kTask, i1 = std::min(p.n, i0 + kTask);
+        const Pairs::List& l = p.list[task];
+        if (l.far.empty())
+            run(i0, i1, l.near.data());
+        else
+            run(i0, i1, l.far.data());
     }
     for (std::size_t b = 0; b < nb; ++b)
-        flush(b);
+        for (std::size_t g = 0; g < G; ++g)
+            for (std::size_t l = 0; l < Lay::lanes; ++l)
+                le[(b * G + g) * Lay::lanes + l] += acc[b * G + g].lane(l);
 }
 
-/// Dispatches count_lanes over groups of at most kEdgeGroup edges; out[(b·T + t)·16 + lane]
-/// receives the pairs of band b with day difference ≤ edge t.
-void count_cumulative(const Pairs& p, const std::vector<Row>& rows,
+enum class Isa { baseline, avx2 };
+
+/// The kernel compiled for each instruction set (the same body inlined into each).
+template <class Lay, std::size_t G>
+void count_baseline(const Pairs& p, const std::vector<typename Lay::Row>& rows,
+                    const std::int16_t* edge, std::vector<std::int64_t>& le) {
+    count_body<Lay, G>(p, rows, edge, le);
+}
+#if defined(__GNUC__) && defined(__x86_64__)
+#define VIGIA_KNOX_AVX2 1
+template <class Lay, std::size_t G>
+[[gnu::target("avx2")]] void count_avx2(const Pairs& p, const std::vector<typename Lay::Row>& rows,
+                                        const std::int16_t* edge, std::vector<std::int64_t>& le) {
+    count_body<Lay, G>(p, rows, edge, le);
+}
+#endif
+
+template <Isa I, class Lay, std::size_t G>
+void count_lanes(const Pairs& p, const std::vector<typename Lay::Row>& rows,
+                 const std::int16_t* edge, std::vector<std::int64_t>& le) {
+#ifdef VIGIA_KNOX_AVX2
+    if constexpr (I == Isa::avx2) {
+        count_avx2<Lay, G>(p, rows, edge, le);
+        return;
+    }
+#endif
+    count_baseline<Lay, G>(p, rows, edge, le);
+}
+
+/// Dispatches count_lanes over groups of at most kEdgeGroup edges; out[(b·T + t)·lanes +
+/// lane] receives the pairs of band b with day difference ≤ edge t.
+template <Isa I, class Lay>
+void count_cumulative(const Pairs& p, const std::vector<typename Lay::Row>& rows,
                       const std::vector<std::int16_t>& edges, std::vector<std::int64_t>& out) {
+    constexpr std::size_t lanes = Lay::lanes;
     const std::size_t nt = edges.size(), nb = p.bands;
     std::vector<std::int64_t> le;
     for (std::size_t g0 = 0; g0 < nt; g0 += kEdgeGroup) {
         const std::size_t g = std::min(kEdgeGroup, nt - g0);
-        le.assign(nb * g * kLanes, 0);
+        le.assign(nb * g * lanes, 0);
         const std::int16_t* e = edges.data() + g0;
-        switch (g) {
-        case 1:
-            count_lanes<1>(p, rows, e, le);
-            break;
-        case 2:
-            count_lanes<2>(p, rows, e, le);
-            break;
-        case 3:
-            count_lanes<3>(p, rows, e, le);
-            break;
-        case 4:
-            count_lanes<4>(p, rows, e, le);
-            break;
-        case 5:
-            count_lanes<5>(p, rows, e, le);
-            break;
-        case 6:
-            count_lanes<6>(p, rows, e, le);
-            break;
-        case 7:
-            count_lanes<7>(p, rows, e, le);
-            break;
-        default:
-            count_lanes<8>(p, rows, e, le);
-            break;
-        }
+        if (g == 1)
+            count_lanes<I, Lay, 1>(p, rows, e, le);
+        else if (g == 2)
+            count_lanes<I, Lay, 2>(p, rows, e, le);
+        else if (g == 3)
+            count_lanes<I, Lay, 3>(p, rows, e, le);
+        else
+            count_lanes<I, Lay, 4>(p, rows, e, le);
         for (std::size_t b = 0; b < nb; ++b)
             for (std::size_t k = 0; k < g; ++k)
-                for (std::size_t l = 0; l < kLanes; ++l)
-                    out[(b * nt + g0 + k) * kLanes + l] = le[(b * g + k) * kLanes + l];
+                for (std::size_t l = 0; l < lanes; ++l)
+                    out[(b * nt + g0 + k) * lanes + l] = le[(b * g + k) * lanes + l];
     }
+}
+
+/// The Monte Carlo: permutation r assigns the days, shuffled by its own stream, to the
+/// incidents; the lanes of a block share one pass over the pairs. simulated[(r·bands + b)·T +
+/// t] receives the pairs of band b in time band t (before "beyond").
+template <Isa I, class Lay>
+void simulate(const Pairs& pairs, const std::vector<std::int16_t>& day,
+              const std::vector<std::int16_t>& time_edge, std::size_t reps, std::uint64_t seed,
+              unsigned workers, std::vector<std::int64_t>& simulated) {
+    constexpr std::size_t lanes = Lay::lanes;
+    const std::size_t n = day.size(), nb = pairs.bands, nt = time_edge.size();
+    const std::size_t blocks = (reps + lanes - 1) / lanes;
+    parallel_chunks(
+        blocks,
+        [&](unsigned, std::size_t k0, std::size_t k1) {
+            std::vector<typename Lay::Row> rows(n);
+            std::vector<std::int16_t> scratch;
+            std::vector<std::int64_t> le(nb * nt * lanes);
+            for (std::size_t blk = k0; blk < k1; ++blk) {
+                const std::size_t r0 = blk * lanes;
+                for (std::size_t l = 0; l < lanes; ++l) {
+                    scratch = day;
+                    if (r0 + l < reps) shuffle(scratch, seed, r0 + l);
+                    for (std::size_t i = 0; i < n; ++i)
+                        rows[i].set_lane(l, scratch[i]);
+                }
+                count_cumulative<I, Lay>(pairs, rows, time_edge, le);
+                for (std::size_t l = 0; l < lanes && r0 + l < reps; ++l)
+                    for (std::size_t b = 0; b < nb; ++b)
+                        for (std::size_t t = 0; t < nt; ++t) {
+                            const std::int64_t below = t ? le[(b * nt + t - 1) * lanes + l] : 0;
+                            simulated[((r0 + l) * nb + b) * nt + t] =
+                                le[(b * nt + t) * lanes + l] - below;
+                        }
+            }
+        },
+        workers);
 }
 
 /// Pairs of all incidents whose day difference is ≤ e, from the histogram of days.
@@ -348,7 +493,7 @@ std::vector<double> default_time_bands(int bands, double days) {
 KnoxResult knox_test(const std::vector<double>& x, const std::vector<double>& y,
                      const std::vector<std::int64_t>& time, const KnoxSpec& spec) {
     if (x.size() != y.size() || x.size() != time.size())
-        throw std::invalid_argument{"knox_test: x, y and time differ in size"};
+        throw std::invalid_argument{"knox_test: x, y and time differ in size"}; // a bug
     check_spec(spec);
     const unsigned workers = spec.workers == 0 ? worker_count() : spec.workers;
     const bool same = spec.same_location_m > 0;
@@ -358,21 +503,20 @@ KnoxResult knox_test(const std::vector<double>& x, const std::vector<double>& y,
     const double reach = spec.distance_bands_m.back();
 
     KnoxResult res;
-    // The incidents with a time, their calendar day, and the grid cell of the pair search.
-    std::vector<std::size_t> used;
+    std::vector<std::size_t> used; // the incidents with a time
     for (std::size_t i = 0; i < time.size(); ++i) {
         if (time[i] == kNoTime) {
             ++res.without_time;
             continue;
         }
         if (!std::isfinite(x[i]) || !std::isfinite(y[i]))
-            throw std::invalid_argument{"knox_test: incident " + std::to_string(i) +
-                                        " has non-finite coordinates"};
+            throw InputError{
+                fmt::format("near repeat: incident {} has no finite coordinates", i + 1)};
         used.push_back(i);
     }
     const std::size_t n = used.size();
     if (n > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
-        throw std::invalid_argument{"knox_test: more than 2^31 incidents"};
+        throw InputError{fmt::format("near repeat: {} incidents; at most 2^31 - 1", n)};
     res.incidents = n;
     res.pairs = n < 2 ? 0 : static_cast<std::uint64_t>(n) * (n - 1) / 2;
 
@@ -381,9 +525,10 @@ KnoxResult knox_test(const std::vector<double>& x, const std::vector<double>& y,
         time_edge[t] = static_cast<std::int16_t>(spec.time_bands_days[t]);
     const std::int64_t last_edge = time_edge.back();
 
-    // Grid order: cells as wide as the largest edge (a hair wider, so rounding never puts the
-    // two ends of an edge-long pair two cells apart), sorted by column then row; inside a
-    // cell by coordinates and day, so the result does not depend on the order of the rows.
+    // Grid order: square cells half as wide as the largest edge (a hair wider, so rounding
+    // never puts the two ends of an edge-long pair three cells apart), sorted by column then
+    // row; inside a cell by coordinates and day, so the result does not depend on the order of
+    // the rows.
     double min_x = kInf, min_y = kInf, max_x = -kInf, max_y = -kInf;
     for (std::size_t i : used) {
         min_x = std::min(min_x, x[i]);
@@ -391,9 +536,10 @@ KnoxResult knox_test(const std::vector<double>& x, const std::vector<double>& y,
         max_x = std::max(max_x, x[i]);
         max_y = std::max(max_y, y[i]);
     }
-    const double cell = reach * (1 + 1e-9);
+    const double cell = reach / 2 * (1 + 1e-9);
     if (n > 0 && std::max(max_x - min_x, max_y - min_y) / cell > 1e15)
-        throw std::invalid_argument{"knox_test: coordinates spread too far for the distance bands"};
+        throw InputError{"near repeat: the incidents spread over more than 10^15 distance bands: "
+                         "are the coordinates projected (metres)?"};
     std::vector<std::int64_t> day_raw(n);
     std::vector<CellKey> key_raw(n);
     for (std::size_t k = 0; k < n; ++k) {
@@ -423,24 +569,30 @@ KnoxResult knox_test(const std::vector<double>& x, const std::vector<double>& y,
     }
     const std::vector<std::int16_t> day = compress_days(day_sorted, last_edge);
 
+    // Time band of a day difference 0 … last edge + 1 (= "beyond").
+    std::vector<std::uint8_t> band_of_days(static_cast<std::size_t>(last_edge) + 2);
+    for (std::size_t dd = 0; dd < band_of_days.size(); ++dd) {
+        std::size_t t = 0;
+        while (t<nt&& static_cast<std::int64_t>(dd)> time_edge[t])
+            ++t;
+        band_of_days[dd] = static_cast<std::uint8_t>(std::min<std::size_t>(t, 255));
+    }
     std::vector<double> edge2(ne);
     for (std::size_t k = 0; k < ne; ++k)
         edge2[k] = spec.distance_bands_m[k] * spec.distance_bands_m[k];
-    const Pairs pairs = find_pairs(
-        xs, ys, key, same ? spec.same_location_m * spec.same_location_m : 0.0, edge2, workers);
-    res.pairs_within = pairs.j.size();
+    const Pairs pairs =
+        find_pairs(xs, ys, key, day, same ? spec.same_location_m * spec.same_location_m : 0.0,
+                   edge2, band_of_days, nt, spec.max_pairs, reach, workers);
+    res.pairs_within = pairs.size();
 
-    // Row totals (pairs per space band) and column totals (pairs per time band): both are
-    // the same in every permutation, so the "beyond" row and column follow from the rest.
-    std::vector<std::int64_t> in_band(nb);
-    for (std::size_t b = 0; b < nb; ++b)
-        in_band[b] = static_cast<std::int64_t>(pairs.in_band(b));
+    // Row totals (pairs per space band) and column totals (pairs per time band) are the same
+    // in every permutation, so the "beyond" row and column follow from the cells within.
+    const std::vector<std::int64_t>& in_band = pairs.in_band;
     const auto total = static_cast<std::int64_t>(res.pairs);
     const auto beyond_pairs = total - static_cast<std::int64_t>(res.pairs_within);
     std::vector<std::int64_t> in_time(nt, 0);
     if (n >= 2) {
-        const std::size_t span =
-            static_cast<std::size_t>(*std::max_element(day.begin(), day.end())) + 1;
+        const auto span = static_cast<std::size_t>(*std::max_element(day.begin(), day.end())) + 1;
         std::vector<std::int64_t> hist(span, 0), cum(span, 0);
         for (std::int16_t d : day)
             ++hist[static_cast<std::size_t>(d)];
@@ -453,70 +605,19 @@ KnoxResult knox_test(const std::vector<double>& x, const std::vector<double>& y,
         }
     }
 
-    // Observed counts within the largest edge, per (band, time band before "beyond").
-    std::vector<std::uint8_t> band_of_days(static_cast<std::size_t>(last_edge) + 2);
-    for (std::size_t dd = 0; dd < band_of_days.size(); ++dd) {
-        std::size_t t = 0;
-        while (t<nt&& static_cast<std::int64_t>(dd)> time_edge[t])
-            ++t;
-        band_of_days[dd] = static_cast<std::uint8_t>(std::min<std::size_t>(t, 255));
-    }
-    std::vector<std::int64_t> observed(nb * nt, 0);
-    {
-        std::vector<std::vector<std::int64_t>> part(workers, std::vector<std::int64_t>(nb * nt, 0));
-        parallel_chunks(
-            n,
-            [&](unsigned w, std::size_t b0, std::size_t b1) {
-                auto& o = part[w];
-                for (std::size_t i = b0; i < b1; ++i)
-                    for (std::size_t b = 0; b < nb; ++b)
-                        for (auto k = pairs.start[i * nb + b]; k < pairs.start[i * nb + b + 1];
-                             ++k) {
-                            const int dd = std::abs(int{day[i]} -
-                                                    int{day[static_cast<std::size_t>(pairs.j[k])]});
-                            const std::size_t t = band_of_days[static_cast<std::size_t>(
-                                std::min<std::int64_t>(dd, last_edge + 1))];
-                            if (t < nt) ++o[b * nt + t];
-                        }
-            },
-            workers);
-        for (const auto& o : part)
-            for (std::size_t c = 0; c < o.size(); ++c)
-                observed[c] += o[c];
-    }
-
-    // Monte Carlo: permutation r assigns the days, shuffled by its own stream, to the
-    // incidents; 16 permutations share one pass over the pairs.
+    // Monte Carlo, with AVX2 where the processor has it (the lanes are permutations, each
+    // drawn from its own stream, so the width never changes the result).
     const std::size_t reps = n >= 2 ? spec.permutations : 0;
     std::vector<std::int64_t> simulated(reps * nb * nt, 0); // [r][b][t], t before "beyond"
     if (reps > 0) {
-        const std::size_t blocks = (reps + kLanes - 1) / kLanes;
-        parallel_chunks(
-            blocks,
-            [&](unsigned, std::size_t k0, std::size_t k1) {
-                std::vector<Row> rows(n);
-                std::vector<std::int16_t> scratch;
-                std::vector<std::int64_t> le(nb * nt * kLanes);
-                for (std::size_t blk = k0; blk < k1; ++blk) {
-                    const std::size_t r0 = blk * kLanes;
-                    for (std::size_t l = 0; l < kLanes; ++l) {
-                        scratch = day;
-                        if (r0 + l < reps) shuffle(scratch, spec.seed, r0 + l);
-                        for (std::size_t i = 0; i < n; ++i)
-                            rows[i].h[l / kHalf][l % kHalf] = scratch[i];
-                    }
-                    count_cumulative(pairs, rows, time_edge, le);
-                    for (std::size_t l = 0; l < kLanes && r0 + l < reps; ++l)
-                        for (std::size_t b = 0; b < nb; ++b)
-                            for (std::size_t t = 0; t < nt; ++t) {
-                                const std::int64_t below =
-                                    t ? le[(b * nt + t - 1) * kLanes + l] : 0;
-                                simulated[((r0 + l) * nb + b) * nt + t] =
-                                    le[(b * nt + t) * kLanes + l] - below;
-                            }
-                }
-            },
-            workers);
+#ifdef VIGIA_KNOX_AVX2
+        if (!spec.portable_kernel && __builtin_cpu_supports("avx2"))
+            simulate<Isa::avx2, LayoutAvx2>(pairs, day, time_edge, reps, spec.seed, workers,
+                                            simulated);
+        else
+#endif
+            simulate<Isa::baseline, LayoutBaseline>(pairs, day, time_edge, reps, spec.seed, workers,
+                                                    simulated);
     }
 
     // Full cell values (the "beyond" row and column included) from the counts within.
@@ -544,6 +645,8 @@ KnoxResult knox_test(const std::vector<double>& x, const std::vector<double>& y,
     const auto& dist = spec.distance_bands_m;
     const auto& days = spec.time_bands_days;
     const double pairs_d = static_cast<double>(total);
+    const std::int64_t time_beyond =
+        total - std::accumulate(in_time.begin(), in_time.end(), std::int64_t{0});
     for (std::size_t s = 0; s <= nb; ++s) {
         const std::int64_t row_total = s < nb ? in_band[s] : beyond_pairs;
         for (std::size_t t = 0; t <= nt; ++t) {
@@ -554,16 +657,14 @@ KnoxResult knox_test(const std::vector<double>& x, const std::vector<double>& y,
                 c.distance_from_m = 0;
                 c.distance_to_m = spec.same_location_m;
             } else {
-                const std::size_t k = s - off; // distance band index, ne = beyond
+                const std::size_t k = s - off; // distance band, ne = beyond
                 c.distance_from_m = k == 0 ? spec.same_location_m : dist[k - 1];
                 c.distance_to_m = k < ne ? dist[k] : kInf;
             }
             c.days_from = t == 0 ? 0 : days[t - 1] + 1;
             c.days_to = t < nt ? days[t] : kInf;
-            const std::int64_t col_total =
-                t < nt ? in_time[t]
-                       : total - std::accumulate(in_time.begin(), in_time.end(), std::int64_t{0});
-            const std::int64_t obs = cell_value(observed.data(), s, t);
+            const std::int64_t col_total = t < nt ? in_time[t] : time_beyond;
+            const std::int64_t obs = cell_value(pairs.observed.data(), s, t);
             c.observed = static_cast<double>(obs);
             c.expected_exact = total > 0 ? static_cast<double>(row_total) *
                                                static_cast<double>(col_total) / pairs_d
@@ -587,6 +688,8 @@ KnoxResult knox_test(const std::vector<double>& x, const std::vector<double>& y,
         }
     }
 
+    // Headlines: the largest significant excess in the first distance band (near repeats)
+    // and in the same-location band (repeats), time bands before "beyond".
     auto pick = [&](std::int32_t space_band) {
         std::int32_t best = -1;
         for (std::size_t k = 0; k < res.cells.size(); ++k) {

@@ -28,6 +28,13 @@ struct KnoxSpec {
     std::size_t permutations = 999; ///< 0: no Monte Carlo (expected is then the exact one, p NaN)
     std::uint64_t seed = 12345;     ///< same seed, same answer (whatever the number of threads)
     unsigned workers = 0;           ///< threads; 0: worker_count(). Never changes the result.
+    /// The pairs within the largest distance edge are kept in memory (2 bytes a pair, 4 in
+    /// rare tasks) and visited once per 16 or 32 permutations: past this many the test stops
+    /// with an InputError rather than exhaust memory and time.
+    std::uint64_t max_pairs = 500'000'000;
+    /// For tests and benchmarks: count with the portable kernel (16 permutations a pass)
+    /// even where AVX2 is available (32 a pass). Never changes the result.
+    bool portable_kernel = false;
 };
 
 /// One cell of the space × time table.
@@ -81,13 +88,14 @@ struct KnoxResult {
 inline constexpr double kKnoxHeadlineAlpha = 0.05;
 
 /// The Knox test. x, y in metres (the city's projected CRS); time in seconds of local civil
-/// time (types.hpp), kNoTime for incidents without one (excluded and counted). Pairs within
-/// the largest distance edge are found with a grid of that size and kept (4 bytes a pair);
-/// each permutation then revisits them, 16 permutations at a time.
-/// \throws std::invalid_argument for vectors of different sizes, bad bands (empty, not
-///         ascending, not positive), non-finite coordinates of timed incidents, or dates whose
-///         spread cannot be held (more than 32,767 days once gaps longer than the last time
-///         edge are shortened).
+/// time (types.hpp), kNoTime for incidents without one (left out and counted). The pairs
+/// within the largest distance edge are found once with a grid and kept; each pass then
+/// revisits them for 16 permutations (32 with AVX2), drawn from per-permutation streams.
+/// \throws InputError for bad bands (empty, not ascending, not positive, fractional days),
+///         timed incidents without finite coordinates, dates spread over more than 32,767
+///         days once gaps longer than the last time edge are shortened, or more than
+///         max_pairs pairs within the largest edge (the message says what to change).
+/// \throws std::invalid_argument when x, y and time differ in size.
 KnoxResult knox_test(const std::vector<double>& x, const std::vector<double>& y,
                      const std::vector<std::int64_t>& time, const KnoxSpec& spec);
 

@@ -10,9 +10,10 @@ std::uint64_t estimate_pairs_within(const std::vector<double>& x, const std::vec
     const std::size_t n = x.size();
     if (n < 2 || !(radius > 0)) return 0;
     // Buckets of side `radius`: a point's neighbours are in its bucket and the 8 around it.
+    // One key per bucket, without collisions (bucket indexes fit 32 bits for any city).
     auto key = [&](std::int64_t i, std::int64_t j) {
-        return static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ULL ^
-               static_cast<std::uint64_t>(j);
+        return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(i)) << 32) |
+               static_cast<std::uint32_t>(j);
     };
     auto cell = [&](double v) { return static_cast<std::int64_t>(std::floor(v / radius)); };
     std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> buckets;

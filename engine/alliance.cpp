@@ -35,6 +35,16 @@ std::string csv(const std::string& s) {
     return q + "\"";
 }
 
+/// A temporary file beside a target, removed when the scope ends (after a rename, there is
+/// nothing left to remove).
+struct Partial {
+    fs::path path;
+    ~Partial() {
+        std::error_code ec;
+        fs::remove(path, ec);
+    }
+};
+
 std::string value_text(double v) {
     return std::isnan(v) ? "" : fmt::format("{}", v);
 }
@@ -117,39 +127,44 @@ void write_alliance(const fs::path& dir, const std::vector<CityResult>& all, boo
         d.columns.push_back({"description", description});
         w.write(d);
     }
-    // The CSV for spreadsheets: written beside, renamed only once complete.
-    io::check_can_write(paths[1], overwrite);
-    const fs::path tmp = dir / fmt::format(".alliance.partial-{}.csv", static_cast<long>(getpid()));
+    // The CSV and the map: written beside, under names removed unless everything is complete.
+    for (const fs::path& p : paths) {
+        io::check_can_write(p, overwrite);
+        std::error_code ec;
+        if (fs::is_directory(p, ec))
+            throw IoError{fmt::format("{}: is a folder; cannot write the file there", p.string())};
+    }
+    const long pid = static_cast<long>(getpid());
+    const Partial csv_tmp{dir / fmt::format(".alliance.partial-{}.csv", pid)};
+    const Partial png_tmp{dir / fmt::format(".alliance.partial-{}.png", pid)};
     {
-        std::ofstream out{tmp, std::ios::binary};
-        if (!out) throw IoError{fmt::format("{}: cannot create", tmp.string())};
+        std::ofstream out{csv_tmp.path, std::ios::binary};
+        if (!out) throw IoError{fmt::format("{}: cannot create", csv_tmp.path.string())};
         out << "city,slug,category,category_name,metric,value,unit\n";
         for (std::size_t i = 0; i < city.size(); ++i)
             out << csv(city[i]) << ',' << csv(slug[i]) << ',' << category[i] << ','
                 << csv(category_name[i]) << ',' << csv(metric[i]) << ',' << value_text(value[i])
                 << ',' << csv(unit[i]) << '\n';
         out.flush();
-        if (!out) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw IoError{fmt::format("{}: writing failed", tmp.string())};
-        }
+        if (!out) throw IoError{fmt::format("{}: writing failed", csv_tmp.path.string())};
     }
     // Default styles (outlines and names; aliases of the metrics), then the map.
     w.close();
     const Language lang = *parse_language(language);
     present(w.temporary_path(), w.layers(), lang, SharedBreaks{});
-    io::check_can_write(paths[2], overwrite);
     std::vector<CityMapSummary> maps;
     for (const CityResult& c : all)
         maps.push_back(c.map);
-    io::render_png(alliance_map(maps, lang), paths[2], overwrite);
+    io::render_png(alliance_map(maps, lang), png_tmp.path, true);
+    // Into place: the GeoPackage, then the table and the map.
     w.finish();
-    std::error_code ec;
-    fs::rename(tmp, paths[1], ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw IoError{fmt::format("{}: cannot rename into place", paths[1].string())};
+    for (const auto& [from, to] :
+         {std::pair{&csv_tmp.path, &paths[1]}, {&png_tmp.path, &paths[2]}}) {
+        std::error_code ec;
+        fs::rename(*from, *to, ec);
+        if (ec)
+            throw IoError{
+                fmt::format("{}: cannot rename into place: {}", to->string(), ec.message())};
     }
 }
 

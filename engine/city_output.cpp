@@ -14,7 +14,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <map>
+#include <optional>
 #include <set>
 #include <unistd.h>
 
@@ -163,11 +165,86 @@ void suppress_column(LayerData& d, const std::string& count,
     }
 }
 
-/// The shareable copy of a layer (docs/methods.md §14): counts below `min` suppressed with
-/// what is derived from them.
-LayerData public_copy(const LayerData& d, double min) {
+/// What the shareable copies leave out or suppress (docs/methods.md §14).
+struct Publication {
+    double min = 0;
+    /// Categories with more than none but fewer than `min` incidents: their rows and
+    /// per-category fields are left out.
+    std::set<std::string> small_categories;
+};
+
+/// A run_info entry as the shareable file gives it: nullopt to leave it out (warnings, which
+/// may quote records; quality counts and the exact time span; per-category record counts),
+/// small record counts replaced by "fewer than N".
+std::optional<std::string> public_info(const std::string& key, const std::string& value,
+                                       double min) {
+    static const std::set<std::string> left_out{"time_span",  "largest_stack",
+                                                "duplicates", "incidents_in_piles",
+                                                "piles",      "pile_threshold"};
+    static const std::set<std::string> knox_parameters{
+        "near_repeat_distance_bands", "near_repeat_time_bands", "near_repeat_permutations",
+        "near_repeat_seed"};
+    if (left_out.count(key) || key.rfind("warning_", 0) == 0) return std::nullopt;
+    if (key.rfind("near_repeat_", 0) == 0 && !knox_parameters.count(key)) return std::nullopt;
+    static const std::set<std::string> counts{"incidents_without_unit", "space_time_without_time",
+                                              "space_time_outside_steps", "unknown_keys"};
+    if (min > 0 && (key.rfind("rejected_", 0) == 0 || counts.count(key))) {
+        char* end = nullptr;
+        const double v = std::strtod(value.c_str(), &end);
+        if (end && *end == '\0' && v > 0 && v < min) return fmt::format("fewer than {}", min);
+    }
+    return value;
+}
+
+/// Keeps the rows of `d` whose `category` is not a small one; geometry rows go to `geom`.
+void drop_small_category_rows(LayerData& d, const std::set<std::string>& small,
+                              std::vector<analysis::Wkb>& geom) {
+    const Column* cat = nullptr;
+    for (const Column& c : d.columns)
+        if (c.name == "category") cat = &c;
+    if (!cat || small.empty()) return;
+    const auto& category = std::get<std::vector<std::string>>(cat->values);
+    std::vector<std::uint8_t> keep(category.size());
+    for (std::size_t i = 0; i < category.size(); ++i)
+        keep[i] = !small.count(category[i]);
+    for (Column& c : d.columns)
+        std::visit(
+            [&](auto& v) {
+                if constexpr (std::is_same_v<std::decay_t<decltype(v)>, io::TimeValues>) {
+                    std::size_t o = 0;
+                    for (std::size_t i = 0; i < v.seconds.size(); ++i)
+                        if (keep[i]) v.seconds[o++] = v.seconds[i];
+                    v.seconds.resize(o);
+                } else {
+                    std::size_t o = 0;
+                    for (std::size_t i = 0; i < v.size(); ++i)
+                        if (keep[i]) v[o++] = v[i];
+                    v.resize(o);
+                }
+            },
+            c.values);
+    if (d.wkb) {
+        geom.clear();
+        for (std::size_t i = 0; i < keep.size(); ++i)
+            if (keep[i]) geom.push_back((*d.wkb)[i]);
+        d.wkb = &geom;
+    }
+}
+
+/// The shareable copy of a layer (docs/methods.md §14): counts below the threshold suppressed
+/// with what is derived from them, small categories left out; `geom` holds its geometry
+/// when rows are left out.
+LayerData public_copy(const LayerData& d, const Publication& pub,
+                      std::vector<analysis::Wkb>& geom) {
     LayerData p = d;
+    const double min = pub.min;
     const std::string& n = d.name;
+    drop_small_category_rows(p, pub.small_categories, geom);
+    for (const std::string& code : pub.small_categories)
+        std::erase_if(p.columns, [&](const Column& c) {
+            return c.name == "gi_z_" + code || c.name == "gi_class_" + code ||
+                   c.name == "lisa_" + code;
+        });
     if (n == "grid" || n == "units") {
         suppress_column(p, "count",
                         {"density_km2", "density_km2_year", "rate_100k", "rate_100k_eb"}, min);
@@ -184,16 +261,16 @@ LayerData public_copy(const LayerData& d, double min) {
             if (std::holds_alternative<std::vector<double>>(c.values))
                 suppress_column(p, c.name, {}, min);
     } else if (n.rfind("suggested_", 0) == 0) {
-        suppress_column(p, "gain", {"cumulative_gain"}, min);
+        // The share after each site gives its gain back from the city total: suppressed too.
+        suppress_column(p, "gain", {"cumulative_gain", "coverage_share"}, min);
     } else if (n == "run_info") {
-        // Warnings may quote coordinates and records: not in the shareable file.
         auto& keys = std::get<std::vector<std::string>>(p.columns[0].values);
         auto& values = std::get<std::vector<std::string>>(p.columns[1].values);
         std::size_t o = 0;
         for (std::size_t i = 0; i < keys.size(); ++i)
-            if (keys[i].rfind("warning_", 0) != 0) {
+            if (auto v = public_info(keys[i], values[i], min)) {
                 keys[o] = keys[i];
-                values[o++] = values[i];
+                values[o++] = *v;
             }
         keys.resize(o);
         values.resize(o);
@@ -228,8 +305,9 @@ LayerData stats_layer(const std::vector<CityStat>& metrics, const std::string& l
 /// Where write_city sends each layer: the city's own GeoPackage, and the shareable one.
 class CitySinks {
 public:
-    CitySinks(io::GpkgWriter& full, io::GpkgWriter* pub, double min_count, std::string city)
-        : m_full{full}, m_pub{pub}, m_min{min_count}, m_city{std::move(city)} {}
+    CitySinks(io::GpkgWriter& full, io::GpkgWriter* pub, Publication publication, std::string city)
+        : m_full{full}, m_pub{pub}, m_publication{std::move(publication)}, m_city{std::move(city)} {
+    }
     /// A layer for both files (suppressed in the shareable one, or `pub` there).
     void write(LayerData& d, LayerData* pub = nullptr) {
         d.title = layer_title(m_city, d.name);
@@ -239,7 +317,8 @@ public:
             pub->title = d.title;
             m_pub->write(*pub);
         } else {
-            m_pub->write(public_copy(d, m_min));
+            std::vector<analysis::Wkb> geom;
+            m_pub->write(public_copy(d, m_publication, geom));
         }
     }
     /// A layer of records (incident points, rejected rows): the city's own file only.
@@ -247,15 +326,19 @@ public:
         d.title = layer_title(m_city, d.name);
         m_full.write(d);
     }
-    void set_metadata(const std::string& key, const std::string& value, bool shareable) {
-        m_full.set_metadata(key, value);
-        if (m_pub && shareable) m_pub->set_metadata(key, value);
+    /// A run_info entry as metadata (`vigia_<key>`), as public_info gives it in the
+    /// shareable file.
+    void set_metadata(const std::string& key, const std::string& value) {
+        m_full.set_metadata("vigia_" + key, value);
+        if (!m_pub) return;
+        if (auto v = public_info(key, value, m_publication.min))
+            m_pub->set_metadata("vigia_" + key, *v);
     }
 
 private:
     io::GpkgWriter& m_full;
     io::GpkgWriter* m_pub;
-    double m_min;
+    Publication m_publication;
     std::string m_city;
 };
 
@@ -618,9 +701,26 @@ CityFiles::~CityFiles() {
 
 void CityFiles::commit() {
     if (m_committed) return;
+    // Every target checked before any is replaced, so a city is never left half in place.
+    const auto final_tif = full->path().parent_path() / tif_final;
+    std::vector<std::filesystem::path> targets{full->path()};
+    if (pub) targets.push_back(pub->path());
+    if (!tif_tmp.empty()) targets.push_back(final_tif);
+    if (!png_tmp.empty()) targets.push_back(png_final);
+    for (const auto& t : targets) {
+        io::check_can_write(t, overwrite);
+        std::error_code ec;
+        if (std::filesystem::is_directory(t, ec))
+            throw IoError{fmt::format("{}: is a folder; cannot write the file there", t.string())};
+    }
     full->finish();
     if (pub) pub->finish();
-    const auto final_tif = full->path().parent_path() / tif_final;
+    const auto stale_public =
+        full->path().parent_path() / (full->path().stem().string() + "_public.gpkg");
+    if (!pub && overwrite) { // no [publish] this time: an old shareable copy would be stale
+        std::error_code ec;
+        std::filesystem::remove(stale_public, ec);
+    }
     if (tif_tmp.empty()) { // no raster this time: an old one would contradict the new file
         std::error_code ec;
         std::filesystem::remove(final_tif, ec);
@@ -652,7 +752,13 @@ CityFiles write_city(CityOutput& o, const std::filesystem::path& path,
     files.full = std::make_unique<io::GpkgWriter>(path, overwrite);
     if (!public_path.empty()) files.pub = std::make_unique<io::GpkgWriter>(public_path, overwrite);
     const double min_count = o.manifest->publish.min_count;
-    CitySinks w{*files.full, files.pub.get(), min_count, o.city->name};
+    Publication publication{min_count, {}};
+    if (min_count > 0)
+        for (const CityStat& m : o.metrics)
+            if (m.metric == "incidents" && m.category != "all" && m.value > 0 &&
+                m.value < min_count)
+                publication.small_categories.insert(m.category);
+    CitySinks w{*files.full, files.pub.get(), std::move(publication), o.city->name};
     const OGRSpatialReference* srs = o.target.get();
     const std::size_t steps = o.hotspots ? 7 : 6;
     std::size_t step = 0;
@@ -1023,7 +1129,7 @@ CityFiles write_city(CityOutput& o, const std::filesystem::path& path,
         std::vector<std::string> keys, values;
         for (auto& [k, v] : run_info(o, secs)) {
             // The same parameters in the GeoPackage's own metadata, where QGIS shows them.
-            w.set_metadata("vigia_" + k, v, k.rfind("warning_", 0) != 0);
+            w.set_metadata(k, v);
             keys.push_back(std::move(k));
             values.push_back(std::move(v));
         }
@@ -1032,8 +1138,10 @@ CityFiles write_city(CityOutput& o, const std::filesystem::path& path,
         w.write(d);
         tick();
     }
-    files.full->close();
+    // Closed in the reverse order of opening: each writer restores the SQLite cache setting
+    // it found.
     if (files.pub) files.pub->close();
+    files.full->close();
     files.tif_final = o.city->slug + "_kde.tif";
     if (!tif.path.empty()) {
         files.tif_tmp = tif.path;

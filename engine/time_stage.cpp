@@ -1,6 +1,7 @@
 #include "engine/time_stage.hpp"
 
 #include "analysis/count.hpp"
+#include "analysis/error.hpp"
 #include "analysis/pair_count.hpp"
 #include "io/time_parse.hpp"
 
@@ -18,9 +19,16 @@ namespace {
 /// ArcGIS's Emerging Hot Spot Analysis needs at least 10 time steps (docs/methods.md §15).
 constexpr std::size_t kMinSteps = 10;
 /// Above this many pairs within the largest distance, the Knox test is not run: its pair
-/// table (about 9 bytes a pair) and 999 passes over it would not fit the seconds and memory a
-/// city's run is given. Narrower bands or one category at a time bring it down.
-constexpr std::uint64_t kMaxPairs = 150'000'000;
+/// table (about 2 bytes a pair, bench/README.md) and 999 passes over it would not fit the
+/// memory and the time a city's run is given (the analysis refuses the same number).
+/// Narrower bands or one category at a time bring it down.
+constexpr std::uint64_t kMaxPairs = 500'000'000;
+/// A space-time cube larger than this many bins (cells × steps; 4 bytes each, a few arrays
+/// of them) is not built: usually one wrong date stretching the span; give a period.
+constexpr std::size_t kMaxBins = 60'000'000;
+/// This many steps in a row without any incident in the whole city is reported: most
+/// likely a wrong date, or a gap in the records.
+constexpr std::size_t kEmptyRun = 6;
 
 std::string join(const std::vector<double>& v, const char* unit) {
     std::string s;
@@ -116,7 +124,14 @@ TimeResults time_stage(const TimeInput& in, const AnalysisParams& params) {
                                                                    : "; partial last step kept")
                                             : "")
                           : "none";
-        if (steps < kMinSteps) {
+        if (steps * in.grid->size() > kMaxBins) {
+            r.warnings.push_back(fmt::format(
+                "emerging hot spots not computed: {} steps × {} cells is more than {} million "
+                "bins (the span runs from {} to {}: check for wrong dates, or give [analysis] "
+                "period)",
+                steps, in.grid->size(), kMaxBins / 1000000, io::format_iso(first).substr(0, 10),
+                io::format_iso(last).substr(0, 10)));
+        } else if (steps < kMinSteps) {
             r.warnings.push_back(fmt::format(
                 "emerging hot spots need at least {} time steps; the data give {} of {}: not "
                 "computed (a shorter time_step may do)",
@@ -132,6 +147,28 @@ TimeResults time_stage(const TimeInput& in, const AnalysisParams& params) {
                     "{} incidents fall in incomplete time steps left out of the space-time cube "
                     "(partial_steps = \"drop\")",
                     e.outside_bins));
+            {
+                // Long runs of steps without a single incident: a wrong date or a gap.
+                std::vector<double> per_step(steps, 0.0);
+                for (std::size_t c = 0; c < e.cube.cells; ++c)
+                    for (std::size_t k = 0; k < steps; ++k)
+                        per_step[k] += e.cube.values[c * steps + k];
+                std::size_t run = 0, longest = 0, end = 0;
+                for (std::size_t k = 0; k < steps; ++k) {
+                    run = per_step[k] > 0 ? 0 : run + 1;
+                    if (run > longest) {
+                        longest = run;
+                        end = k;
+                    }
+                }
+                if (longest >= kEmptyRun)
+                    r.warnings.push_back(fmt::format(
+                        "{} time steps in a row have no incident at all ({} to {}): check the "
+                        "dates, or give [analysis] period; the emerging patterns treat them as "
+                        "zero counts",
+                        longest, io::format_iso(e.bins.edges[end + 1 - longest]).substr(0, 10),
+                        io::format_iso(e.bins.edges[end + 1] - 1).substr(0, 10)));
+            }
             const Weights w = grid_weights(*in.grid, params);
             const std::vector<float> z = space_time_gi(e.cube, w, params.time.window);
             EmergingSpec spec;
@@ -192,7 +229,14 @@ TimeResults time_stage(const TimeInput& in, const AnalysisParams& params) {
                     "per category",
                     category, o.skip_reason));
             } else {
-                o.result = knox_test(x, y, t, spec);
+                try {
+                    o.result = knox_test(x, y, t, spec);
+                } catch (const InputError& e) { // more pairs than the estimate said
+                    o.skipped = true;
+                    o.skip_reason = e.what();
+                    r.warnings.push_back(
+                        fmt::format("near repeat ({}) not computed: {}", category, e.what()));
+                }
             }
             r.near_repeat.push_back(std::move(o));
         };
@@ -202,13 +246,16 @@ TimeResults time_stage(const TimeInput& in, const AnalysisParams& params) {
         const NearRepeatOutput& all = r.near_repeat.front();
         if (!all.skipped && all.result.headline >= 0) {
             const KnoxCell& c = all.result.cells[static_cast<std::size_t>(all.result.headline)];
+            const std::string days = c.days_from > 0
+                                         ? fmt::format("{} to {} days", c.days_from, c.days_to)
+                                         : fmt::format("{} days", c.days_to);
             r.headline = fmt::format(
-                "near repeat: within {} m and {} days of an incident, the risk of another is "
-                "{:.2f} times the expected (p = {:.3f})",
-                c.distance_to_m, c.days_to, c.ratio, c.p);
+                "near repeat: within {} m and {} of an incident, the risk of another is {:.2f} "
+                "times the expected (p = {:.3f})",
+                c.distance_to_m, days, c.ratio, c.p);
             r.stats.push_back({"near_repeat_ratio", c.ratio, "ratio",
-                               fmt::format("Knox ratio within {} m and {} days (the headline)",
-                                           c.distance_to_m, c.days_to)});
+                               fmt::format("Knox ratio within {} m and {} (the headline)",
+                                           c.distance_to_m, days)});
             r.stats.push_back({"near_repeat_p", c.p, "p", "its Monte Carlo p"});
         } else if (!all.skipped) {
             r.stats.push_back({"near_repeat_ratio", nan, "ratio",

@@ -114,6 +114,34 @@ TEST_F(PerCategory, PublishSuppressesSmallCountsInTheShareableOutputsOnly) {
     EXPECT_NE(own->GetLayerByName("incidents"), nullptr);
     EXPECT_NE(pub->GetLayerByName("grid"), nullptr);
     EXPECT_NE(pub->GetLayerByName("run_info"), nullptr);
+    // The small category (02: 2 incidents) has no hot cells or areas in the public file: they
+    // would place its incidents. The city's own file keeps them.
+    const auto fields = [](GDALDataset& ds) {
+        std::set<std::string> out;
+        OGRFeatureDefn* defn = ds.GetLayerByName("grid")->GetLayerDefn();
+        for (int i = 0; i < defn->GetFieldCount(); ++i)
+            out.insert(defn->GetFieldDefn(i)->GetNameRef());
+        return out;
+    };
+    for (const char* f : {"gi_z_02", "gi_class_02", "lisa_02"}) {
+        EXPECT_FALSE(fields(*pub).count(f)) << f;
+        EXPECT_TRUE(fields(*own).count(f)) << f;
+    }
+    EXPECT_TRUE(fields(*pub).count("gi_class_0401"));
+    for (auto& f : *pub->GetLayerByName("hotspots"))
+        EXPECT_STRNE(f->GetFieldAsString("category"), "02");
+    // Nor the exact time span of the records, in run_info or the metadata.
+    const auto info = [](GDALDataset& ds) {
+        std::map<std::string, std::string> out;
+        for (auto& f : *ds.GetLayerByName("run_info"))
+            out[f->GetFieldAsString("key")] = f->GetFieldAsString("value");
+        return out;
+    };
+    EXPECT_FALSE(info(*pub).count("time_span"));
+    EXPECT_TRUE(info(*own).count("time_span"));
+    EXPECT_EQ(pub->GetMetadataItem("vigia_time_span"), nullptr);
+    EXPECT_NE(own->GetMetadataItem("vigia_time_span"), nullptr);
+    EXPECT_EQ(info(*pub).at("rejected_outside_boundary"), "fewer than 3"); // 1 in the data
     // A category with fewer incidents than the threshold: its statistics are withheld, in the
     // public city_stats and in the alliance files; the city's own table keeps them.
     const auto pub_stats = metrics_of(*pub, "city_stats");

@@ -363,3 +363,20 @@ TEST_F(SmallCity, TheCrimeClockCountsByDayAndHourWithMidnightApart) {
 
 } // namespace
 } // namespace vigia::test::cli
+
+namespace vigia::test::cli {
+namespace {
+
+TEST_F(SmallCity, ACityThatCannotBePutInPlaceLeavesNoneOfItsFiles) {
+    // A folder where the map should go: found before any of the city's files is renamed.
+    fs::create_directories(out() / "cuadro.png" / "x");
+    const RunResult r =
+        run(square_500_analysis() + city("Cuadro", two_squares_boundary(), lonlat_points()),
+            {"--overwrite"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_TRUE(Contains(r.err, "cuadro.png: is a folder"));
+    EXPECT_EQ(entries(out()), (std::vector<std::string>{"cuadro.png", "cuadro.png/x"}));
+}
+
+} // namespace
+} // namespace vigia::test::cli

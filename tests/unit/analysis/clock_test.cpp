@@ -49,3 +49,15 @@ TEST(CrimeClock, CountsByDayAndHourWithMidnightAndMissingApart) {
     EXPECT_EQ(c.at(2, 0, 13), 1);
     EXPECT_EQ(c.at(2, 6, 23), 0);
 }
+
+#include "analysis/pair_count.hpp"
+
+TEST(PairCount, ExactWhenEveryPointIsSampled) {
+    // Four points on a line 100 m apart, radius 150 m: pairs (0,1), (1,2), (2,3) = 3; radius
+    // 200 m adds (0,2), (1,3) = 5; negative coordinates too.
+    const std::vector<double> x{-150, -50, 50, 150}, y{-7, -7, -7, -7};
+    EXPECT_EQ(estimate_pairs_within(x, y, 150), 3u);
+    EXPECT_EQ(estimate_pairs_within(x, y, 200), 5u);
+    EXPECT_EQ(estimate_pairs_within(x, y, 10), 0u);
+    EXPECT_EQ(estimate_pairs_within({1}, {1}, 10), 0u);
+}

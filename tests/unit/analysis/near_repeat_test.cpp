@@ -1,3 +1,4 @@
+#include "analysis/error.hpp"
 #include "analysis/near_repeat.hpp"
 #include "analysis/types.hpp"
 
@@ -316,6 +317,14 @@ TEST(KnoxTest, SameSeedSameResultWhateverTheThreadsAndRowOrder) {
             EXPECT_EQ(one.cells[k].p, other->cells[k].p);
         }
     EXPECT_EQ(one.headline, two.headline);
+    // The portable kernel (16 permutations a pass) gives what AVX2 (32) gives.
+    s.portable_kernel = true;
+    const KnoxResult portable = knox_test(p.x, p.y, p.t, s);
+    for (std::size_t k = 0; k < one.cells.size(); ++k) {
+        EXPECT_EQ(one.cells[k].expected, portable.cells[k].expected);
+        EXPECT_EQ(one.cells[k].p, portable.cells[k].p);
+    }
+    s.portable_kernel = false;
 
     s.seed = 777;
     const KnoxResult reseeded = knox_test(p.x, p.y, p.t, s);
@@ -363,6 +372,24 @@ TEST(KnoxTest, NoInteractionGivesNoHeadline) {
     for (const KnoxCell& c : r.cells)
         significant += c.p <= 0.01;
     EXPECT_LE(significant, 2); // 30 cells at 1 %
+}
+
+TEST(KnoxTest, PartnersFarApartInTheGridOrderAreKept) {
+    // 70,000 incidents 1 km apart on the line x = 0 (one grid column), and two incidents in
+    // the next column 60 m from the first and the last: those two pairs are 70,000 places
+    // apart in the grid order, beyond 16-bit offsets.
+    Points p;
+    const int n = 70000;
+    for (int k = 0; k < n; ++k)
+        p.add(0, 1000.0 * k, (k % 300) * kDay);
+    p.add(60, 0, 3 * kDay);                  // 3 days after (0, 0)
+    p.add(60, 1000.0 * (n - 1), 400 * kDay); // 400 − (69,999 mod 300 = 99) = 301 days
+    const KnoxResult r = knox_test(p.x, p.y, p.t, spec({100}, {7}, 99, 0.0));
+    EXPECT_EQ(r.pairs_within, 2u);
+    EXPECT_EQ(r.find(0, 0)->observed, 1);
+    EXPECT_EQ(r.find(0, 1)->observed, 1);
+    // Every permutation keeps the row total: the simulated counts of the row add up to 2.
+    EXPECT_NEAR(r.find(0, 0)->expected + r.find(0, 1)->expected, 2.0, 1e-12);
 }
 
 TEST(KnoxTest, IncidentsWithoutTimesAreLeftOutAndCounted) {
@@ -416,23 +443,44 @@ TEST(KnoxTest, AllIncidentsAtOnePlaceHaveNothingToPermute) {
 
 TEST(KnoxTest, BadInputIsRefusedWithTheReason) {
     const Points p = hand_case();
+    auto message = [&](const Points& q, const KnoxSpec& s) -> std::string {
+        try {
+            knox_test(q.x, q.y, q.t, s);
+        } catch (const vigia::InputError& e) {
+            return e.what();
+        }
+        return "(no error)";
+    };
     EXPECT_THROW(knox_test({0, 1}, {0}, {0, 0}, spec({100}, {7})), std::invalid_argument);
-    EXPECT_THROW(knox_test(p.x, p.y, p.t, spec({}, {7})), std::invalid_argument);
-    EXPECT_THROW(knox_test(p.x, p.y, p.t, spec({100}, {})), std::invalid_argument);
-    EXPECT_THROW(knox_test(p.x, p.y, p.t, spec({200, 100}, {7})), std::invalid_argument);
-    EXPECT_THROW(knox_test(p.x, p.y, p.t, spec({100}, {7, 7})), std::invalid_argument);
-    EXPECT_THROW(knox_test(p.x, p.y, p.t, spec({0.5}, {7})), std::invalid_argument); // < 1 m
-    try {
-        knox_test(p.x, p.y, p.t, spec({100}, {3.5}));
-        FAIL() << "fractional day edge accepted";
-    } catch (const std::invalid_argument& e) {
-        EXPECT_NE(std::string{e.what()}.find("whole days"), std::string::npos) << e.what();
-    }
+    EXPECT_EQ(message(p, spec({}, {7})),
+              "near repeat: the distance and time bands must not be empty");
+    EXPECT_EQ(message(p, spec({100}, {})),
+              "near repeat: the distance and time bands must not be empty");
+    EXPECT_EQ(message(p, spec({200, 100}, {7})),
+              "near repeat: distance edge 2 is 100 m; the edges must be numbers > 0, ascending, "
+              "and above same_location_m (1 m)");
+    EXPECT_EQ(message(p, spec({0.5}, {7})), // below the same-location distance
+              "near repeat: distance edge 1 is 0.5 m; the edges must be numbers > 0, ascending, "
+              "and above same_location_m (1 m)");
+    EXPECT_EQ(message(p, spec({100}, {7, 7})),
+              "near repeat: time edge 2 is 7 days; the edges must be whole days, 0 to 32766, "
+              "ascending");
+    EXPECT_EQ(message(p, spec({100}, {3.5})),
+              "near repeat: time edge 1 is 3.5 days; the edges must be whole days, 0 to 32766, "
+              "ascending");
+    KnoxSpec few = spec({100, 200}, {7, 14});
+    few.max_pairs = 5; // the hand case has 6 pairs within 200 m
+    EXPECT_EQ(message(p, few),
+              "near repeat: more than 5 pairs of incidents lie within 200 m of each other (5 "
+              "incidents); use fewer or smaller distance bands, a shorter period, or one category "
+              "at a time");
+    few.max_pairs = 6;
+    EXPECT_EQ(message(p, few), "(no error)");
     Points bad = hand_case();
     bad.x[2] = std::nan("");
-    EXPECT_THROW(knox_test(bad.x, bad.y, bad.t, spec({100}, {7})), std::invalid_argument);
+    EXPECT_EQ(message(bad, spec({100}, {7})), "near repeat: incident 3 has no finite coordinates");
     bad.t[2] = kNoTime; // an untimed incident's coordinates are not looked at
-    EXPECT_NO_THROW(knox_test(bad.x, bad.y, bad.t, spec({100}, {7})));
+    EXPECT_EQ(message(bad, spec({100}, {7})), "(no error)");
 }
 
 TEST(KnoxTest, DefaultBandsAreMultiplesOfTheCellAndOfAWeek) {
