@@ -1,4 +1,5 @@
 #include "analysis/local_stats.hpp"
+#include "analysis/random.hpp"
 
 #include "analysis/parallel.hpp"
 
@@ -91,22 +92,6 @@ LocalMoran local_moran(const std::vector<double>& x, const Weights& w) {
 }
 
 namespace {
-
-/// Uniform integer in [0, bound), bound < 2^32, by Lemire's multiply-and-reject on the top
-/// 32 bits of a 64-bit Mersenne Twister: the same sequence on every standard library
-/// (std::uniform_int_distribution is not).
-std::uint64_t bounded(std::mt19937_64& rng, std::uint64_t bound) {
-    std::uint64_t m = (rng() >> 32) * bound;
-    auto low = static_cast<std::uint32_t>(m);
-    if (low < bound) {
-        const auto threshold = static_cast<std::uint32_t>((0x100000000ULL - bound) % bound);
-        while (low < threshold) {
-            m = (rng() >> 32) * bound;
-            low = static_cast<std::uint32_t>(m);
-        }
-    }
-    return m >> 32;
-}
 
 /// R rows of k distinct values in [0, others): the random neighbour slots of every feature.
 std::vector<std::int32_t> draw_slots(std::size_t rows, std::size_t k, std::size_t others,

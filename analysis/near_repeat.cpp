@@ -1,4 +1,5 @@
 #include "analysis/near_repeat.hpp"
+#include "analysis/random.hpp"
 
 #include "analysis/error.hpp"
 #include "analysis/parallel.hpp"
@@ -247,22 +248,6 @@ Pairs find_pairs(const std::vector<double>& x, const std::vector<double>& y,
             p.observed[c] += observed[task][c];
     }
     return p;
-}
-
-/// Uniform integer in [0, bound), bound < 2^32: Lemire's multiply-and-reject on the top 32
-/// bits of a 64-bit Mersenne Twister (the same sequence on every standard library, as in
-/// local_stats.cpp).
-std::uint64_t bounded(std::mt19937_64& rng, std::uint64_t bound) {
-    std::uint64_t m = (rng() >> 32) * bound;
-    auto low = static_cast<std::uint32_t>(m);
-    if (low < bound) {
-        const auto threshold = static_cast<std::uint32_t>((0x100000000ULL - bound) % bound);
-        while (low < threshold) {
-            m = (rng() >> 32) * bound;
-            low = static_cast<std::uint32_t>(m);
-        }
-    }
-    return m >> 32;
 }
 
 /// The seed of permutation r's own stream: SplitMix64 of seed ⊕ golden·(r + 1). Each
