@@ -107,7 +107,7 @@ void write_alliance(const fs::path& dir, const std::vector<CityResult>& all, boo
             city.push_back(c.name);
             slug.push_back(c.slug);
             category.push_back(m.category);
-            category_name.push_back(m.category == "all" ? "all" : iccs_name(m.category, language));
+            category_name.push_back(category_label(m.category, language));
             metric.push_back(m.metric);
             value.push_back(m.value);
             unit.push_back(m.unit);

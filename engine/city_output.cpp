@@ -287,7 +287,7 @@ LayerData stats_layer(const std::vector<CityStat>& metrics, const std::string& l
     std::vector<double> value;
     for (const auto& st : metrics) {
         category.push_back(st.category);
-        category_name.push_back(st.category == "all" ? "all" : iccs_name(st.category, language));
+        category_name.push_back(category_label(st.category, language));
         metric.push_back(st.metric);
         value.push_back(st.value);
         unit.push_back(st.unit);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 namespace vigia::engine {
 
@@ -87,6 +88,13 @@ const IccsCode* find_iccs(std::string_view code) {
 std::string iccs_name(std::string_view code, std::string_view language) {
     const IccsCode* c = find_iccs(code);
     return c ? c->names[language_index(language)] : std::string{code};
+}
+
+std::string category_label(std::string_view category, std::string_view language) {
+    if (category != "all") return iccs_name(category, language);
+    static const std::array<const char*, 4> all{"all offences", "todos los delitos",
+                                                "todos os crimes", "toutes les infractions"};
+    return all[language_index(language)];
 }
 
 bool iccs_within(std::string_view code, std::string_view category) noexcept {

@@ -27,6 +27,10 @@ const IccsCode* find_iccs(std::string_view code);
 /// The code's name in a language ("en", "es", "pt", "fr"); the code itself when unknown.
 std::string iccs_name(std::string_view code, std::string_view language);
 
+/// The name shown for a category of the outputs: "all" (all incidents) in the language
+/// ("all", "todos", "todos", "tous"), else iccs_name.
+std::string category_label(std::string_view category, std::string_view language);
+
 /// True when `code` (an incident's mapped code) falls under `category`: the same code or one
 /// below it in the hierarchy ("0501" under "05"). NC and UNK fall under nothing.
 bool iccs_within(std::string_view code, std::string_view category) noexcept;

@@ -47,7 +47,7 @@ TEST(Alliance, AFailingCityIsReportedAndTheOthersFinish) {
     // The CSV holds the same long table.
     const std::string csv = slurp(tmp / "out" / "alliance.csv");
     EXPECT_TRUE(Contains(csv, "city,slug,category,category_name,metric,value,unit\n"));
-    EXPECT_TRUE(Contains(csv, "Cuadro,cuadro,all,all,incidents,6,incidents\n"));
+    EXPECT_TRUE(Contains(csv, "Cuadro,cuadro,all,all offences,incidents,6,incidents\n"));
 }
 
 } // namespace

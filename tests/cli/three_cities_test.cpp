@@ -400,7 +400,7 @@ TEST_F(ThreeCities, CountsEachCategoryInItsCellsAndSubUnits) {
         for (const MetricRow& r : metric_rows(*ds, "city_stats"))
             names[r.category].insert(r.category_name);
         EXPECT_EQ(names, (std::map<std::string, std::set<std::string>>{
-                             {"all", {"all"}}, {"0401", {"Robbery"}}, {"0502", {"Theft"}}}));
+                             {"all", {"all offences"}}, {"0401", {"Robbery"}}, {"0502", {"Theft"}}}));
     }
 }
 

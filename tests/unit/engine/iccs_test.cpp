@@ -30,3 +30,10 @@ TEST(Iccs, ACategoryTakesInTheCodesBelowIt) {
     EXPECT_FALSE(iccs_within("NC", "NC"));   // not-a-crime and unknown are no category
     EXPECT_FALSE(iccs_within("", "04"));
 }
+
+TEST(Iccs, CategoryLabelsNameAllIncidentsInTheLanguage) {
+    EXPECT_EQ(category_label("all", "en"), "all offences");
+    EXPECT_EQ(category_label("all", "es"), "todos los delitos");
+    EXPECT_EQ(category_label("all", "fr"), "toutes les infractions");
+    EXPECT_EQ(category_label("0401", "pt"), "Roubo");
+}
