@@ -752,7 +752,8 @@ double two_figures(double v, bool up) {
 // would be the scale every other city is read on. Equal weights make a class mean "among
 // the alliance's cities", whatever their size. Zeros (the many empty cells) and undefined
 // values are left out, or the lower classes would all be 0; they fall in the first class,
-// which starts at 0.
+// which starts at 0. A break within 15 % of the previous one is dropped (a class too thin to
+// read on a map), so there may be fewer classes than asked for.
 std::vector<double> shared_breaks(const std::vector<const std::vector<double>*>& values_per_city,
                                   int classes) {
     std::vector<std::pair<double, double>> pooled; // value, weight
@@ -778,7 +779,10 @@ std::vector<double> shared_breaks(const std::vector<const std::vector<double>*>&
         while (i + 1 < pooled.size() && cumulative + pooled[i].second < target * (1 - 1e-12))
             cumulative += pooled[i++].second;
         const double b = two_figures(pooled[i].first, false);
-        if (b > breaks.back() && b < top) breaks.push_back(b);
+        // A break within 15 % of the one below would make a class too thin to tell apart on a
+        // map (the pooled quantiles of two very different cities can fall close together):
+        // the two classes are merged.
+        if (b > breaks.back() * 1.15 && b < top) breaks.push_back(b);
     }
     breaks.push_back(top);
     return breaks;

@@ -393,6 +393,10 @@ TEST(Styles, SharedBreaksKeepTwoSignificantFiguresAndTheLargestValue) {
     // Repeated values: duplicate breaks go.
     const std::vector<double> same{5, 5, 5, 5, 7};
     EXPECT_EQ(shared_breaks({&same}, 5), (std::vector<double>{0, 5, 7}));
+    // A break within 15 % of the one below goes: quartiles of 1, 10, 10.2, …, 11, 100 (1/8
+    // each) at .25, .5, .75 are 10, 10.4 → 10 (a duplicate) and 10.8 → 11, under 10 × 1.15.
+    const std::vector<double> close{1, 10, 10.2, 10.4, 10.6, 10.8, 11, 100};
+    EXPECT_EQ(shared_breaks({&close}, 4), (std::vector<double>{0, 10, 100}));
     // Nothing positive: no breaks, so no graduated style.
     const std::vector<double> zeros{0, 0, std::nan("")}, empty;
     EXPECT_TRUE(shared_breaks({&zeros, &empty, nullptr}).empty());
