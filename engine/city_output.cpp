@@ -4,19 +4,16 @@
 #include "engine/iccs.hpp"
 #include "engine/labels.hpp"
 #include "engine/pipeline.hpp"
-#include "engine/provenance.hpp"
+#include "engine/run_info.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/raster.hpp"
-#include "io/time_parse.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <map>
-#include <optional>
 #include <set>
 #include <unistd.h>
 
@@ -32,10 +29,6 @@ std::vector<std::int64_t> sequence(std::size_t n) {
     for (std::size_t i = 0; i < n; ++i)
         v[i] = static_cast<std::int64_t>(i) + 1;
     return v;
-}
-
-std::string number(double v) {
-    return fmt::format("{}", v);
 }
 
 /// The hot-spot fields every grid cell and sub-unit carries.
@@ -142,142 +135,6 @@ std::string layer_title(const std::string& city, const std::string& name) {
     return city + ": " + name;
 }
 
-/// NULLs the counts strictly between 0 and `min` in column `count`, and the same rows of
-/// the columns derived from it (densities, rates, shares).
-void suppress_column(LayerData& d, const std::string& count,
-                     std::initializer_list<std::string_view> derived, double min) {
-    auto find = [&](std::string_view name) -> std::vector<double>* {
-        for (Column& c : d.columns)
-            if (c.name == name) return std::get_if<std::vector<double>>(&c.values);
-        return nullptr;
-    };
-    std::vector<double>* n = find(count);
-    if (!n) return;
-    std::vector<std::vector<double>*> others;
-    for (std::string_view name : derived)
-        if (auto* v = find(name)) others.push_back(v);
-    const double nan = std::nan("");
-    for (std::size_t i = 0; i < n->size(); ++i) {
-        if (!((*n)[i] > 0 && (*n)[i] < min)) continue;
-        (*n)[i] = nan;
-        for (auto* v : others)
-            (*v)[i] = nan;
-    }
-}
-
-/// What the shareable copies leave out or suppress (docs/methods.md §14).
-struct Publication {
-    double min = 0;
-    /// Categories with more than none but fewer than `min` incidents: their rows and
-    /// per-category fields are left out.
-    std::set<std::string> small_categories;
-};
-
-/// A run_info entry as the shareable file gives it: nullopt to leave it out (warnings, which
-/// may quote records; quality counts and the exact time span; per-category record counts),
-/// small record counts replaced by "fewer than N".
-std::optional<std::string> public_info(const std::string& key, const std::string& value,
-                                       double min) {
-    static const std::set<std::string> left_out{"time_span",  "largest_stack",
-                                                "duplicates", "incidents_in_piles",
-                                                "piles",      "pile_threshold"};
-    static const std::set<std::string> knox_parameters{
-        "near_repeat_distance_bands", "near_repeat_time_bands", "near_repeat_permutations",
-        "near_repeat_seed"};
-    if (left_out.count(key) || key.rfind("warning_", 0) == 0) return std::nullopt;
-    if (key.rfind("near_repeat_", 0) == 0 && !knox_parameters.count(key)) return std::nullopt;
-    static const std::set<std::string> counts{"incidents_without_unit", "space_time_without_time",
-                                              "space_time_outside_steps", "unknown_keys"};
-    if (min > 0 && (key.rfind("rejected_", 0) == 0 || counts.count(key))) {
-        char* end = nullptr;
-        const double v = std::strtod(value.c_str(), &end);
-        if (end && *end == '\0' && v > 0 && v < min) return fmt::format("fewer than {}", min);
-    }
-    return value;
-}
-
-/// Keeps the rows of `d` whose `category` is not a small one; geometry rows go to `geom`.
-void drop_small_category_rows(LayerData& d, const std::set<std::string>& small,
-                              std::vector<analysis::Wkb>& geom) {
-    const Column* cat = nullptr;
-    for (const Column& c : d.columns)
-        if (c.name == "category") cat = &c;
-    if (!cat || small.empty()) return;
-    const auto& category = std::get<std::vector<std::string>>(cat->values);
-    std::vector<std::uint8_t> keep(category.size());
-    for (std::size_t i = 0; i < category.size(); ++i)
-        keep[i] = !small.count(category[i]);
-    for (Column& c : d.columns)
-        std::visit(
-            [&](auto& v) {
-                if constexpr (std::is_same_v<std::decay_t<decltype(v)>, io::TimeValues>) {
-                    std::size_t o = 0;
-                    for (std::size_t i = 0; i < v.seconds.size(); ++i)
-                        if (keep[i]) v.seconds[o++] = v.seconds[i];
-                    v.seconds.resize(o);
-                } else {
-                    std::size_t o = 0;
-                    for (std::size_t i = 0; i < v.size(); ++i)
-                        if (keep[i]) v[o++] = v[i];
-                    v.resize(o);
-                }
-            },
-            c.values);
-    if (d.wkb) {
-        geom.clear();
-        for (std::size_t i = 0; i < keep.size(); ++i)
-            if (keep[i]) geom.push_back((*d.wkb)[i]);
-        d.wkb = &geom;
-    }
-}
-
-/// The shareable copy of a layer (docs/methods.md §14): counts below the threshold suppressed
-/// with what is derived from them, small categories left out; `geom` holds its geometry
-/// when rows are left out.
-LayerData public_copy(const LayerData& d, const Publication& pub,
-                      std::vector<analysis::Wkb>& geom) {
-    LayerData p = d;
-    const double min = pub.min;
-    const std::string& n = d.name;
-    drop_small_category_rows(p, pub.small_categories, geom);
-    for (const std::string& code : pub.small_categories)
-        std::erase_if(p.columns, [&](const Column& c) {
-            return c.name == "gi_z_" + code || c.name == "gi_class_" + code ||
-                   c.name == "lisa_" + code;
-        });
-    if (n == "grid" || n == "units") {
-        suppress_column(p, "count",
-                        {"density_km2", "density_km2_year", "rate_100k", "rate_100k_eb"}, min);
-        for (const Column& c : d.columns)
-            if (c.name.rfind("count_", 0) == 0) suppress_column(p, c.name, {}, min);
-    } else if (n == "hotspots" || n == "uncovered_hotspots") {
-        suppress_column(p, n == "hotspots" ? "count" : "incidents", {"share"}, min);
-    } else if (n.rfind("facilities_", 0) == 0 || n == "unmapped_categories") {
-        suppress_column(p, "incidents", {}, min);
-    } else if (n == "near_repeat") {
-        suppress_column(p, "observed", {"ratio"}, min);
-    } else if (n == "clock") {
-        for (const Column& c : d.columns)
-            if (std::holds_alternative<std::vector<double>>(c.values))
-                suppress_column(p, c.name, {}, min);
-    } else if (n.rfind("suggested_", 0) == 0) {
-        // The share after each site gives its gain back from the city total: suppressed too.
-        suppress_column(p, "gain", {"cumulative_gain", "coverage_share"}, min);
-    } else if (n == "run_info") {
-        auto& keys = std::get<std::vector<std::string>>(p.columns[0].values);
-        auto& values = std::get<std::vector<std::string>>(p.columns[1].values);
-        std::size_t o = 0;
-        for (std::size_t i = 0; i < keys.size(); ++i)
-            if (auto v = public_info(keys[i], values[i], min)) {
-                keys[o] = keys[i];
-                values[o++] = *v;
-            }
-        keys.resize(o);
-        values.resize(o);
-    }
-    return p;
-}
-
 /// The city_stats table of `metrics`.
 LayerData stats_layer(const std::vector<CityStat>& metrics, const std::string& language) {
     LayerData d;
@@ -354,183 +211,6 @@ struct TempFile {
         if (!keep && !path.empty()) std::filesystem::remove(path, ec);
     }
 };
-
-/// The run_info table: every parameter, input, version, count and timing, as text.
-std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
-                                                          double write_seconds) {
-    const CityConfig& c = *o.city;
-    const AnalysisParams& a = o.manifest->analysis;
-    std::vector<std::pair<std::string, std::string>> kv;
-    auto add = [&](std::string k, std::string v) { kv.emplace_back(std::move(k), std::move(v)); };
-    add("vigia_version", vigia_version());
-    add("libraries", library_versions());
-    add("run_at_utc", utc_now());
-    add("manifest", o.manifest->path.string());
-    add("city", c.name);
-    add("slug", c.slug);
-    add("crs", io::srs_label(*o.target));
-    add("crs_requested", a.crs);
-    add("grid", to_string(a.grid.shape));
-    add("cell_size_m", number(a.grid.cell_size_m));
-    add("period", a.period ? a.period_text : "none");
-    add("boundary_path", c.boundary.path);
-    add("boundary_features", std::to_string(o.units.size()));
-    add("boundary_area_km2", number(o.boundary.area_m2 * 1e-6));
-    add("boundary_repairs", std::to_string(o.repairs.size()));
-    add("cells", std::to_string(o.grid.size()));
-    const analysis::RejectLog* rejects = nullptr;
-    if (o.points) {
-        const auto& s = *c.incidents;
-        add("input_form", "points");
-        add("incidents_path", s.path);
-        add("incidents_layer", o.points->layer);
-        add("incidents_crs", io::srs_label(*o.points->srs));
-        add("incidents_x", s.x);
-        add("incidents_y", s.y);
-        add("incidents_time", s.time);
-        add("incidents_category", s.category);
-        add("incidents_where", s.where);
-        add("records", std::to_string(o.points->records));
-        rejects = &o.points->rejects;
-        if (o.points->time_min != analysis::kNoTime)
-            add("time_span", fmt::format("{}/{}", io::format_iso(o.points->time_min),
-                                         io::format_iso(o.points->time_max)));
-    } else {
-        const auto& s = *c.counts;
-        add("input_form", "counts per area");
-        add("counts_path", s.path);
-        add("counts_layer", o.counts->layer);
-        add("counts_key", s.key);
-        add("counts_unit_key", c.boundary.key_field);
-        add("counts_count", s.count);
-        add("counts_category", s.category);
-        add("counts_year", s.year);
-        add("counts_month", s.month);
-        add("counts_where", s.where);
-        add("counts_rows", std::to_string(o.counts->rows));
-        add("records", number(o.counts->incidents));
-        add("unknown_keys", std::to_string(o.counts->unknown_keys.size()));
-        add("grid_counts", "areal weighting of sub-unit counts (estimates)");
-        rejects = &o.counts->rejects;
-    }
-    double accepted = 0;
-    for (double v : o.cell_counts)
-        accepted += v;
-    add("accepted", number(accepted));
-    for (std::size_t r = 0; r < analysis::kRejectReasonCount; ++r) {
-        const auto reason = static_cast<analysis::RejectReason>(r);
-        add(std::string{"rejected_"} + to_string(reason), number(rejects->count(reason)));
-    }
-    if (o.quality) {
-        add("pile_threshold", std::to_string(o.quality->pile_threshold));
-        add("piles", std::to_string(o.quality->piles.size()));
-        add("incidents_in_piles", std::to_string(o.quality->incidents_in_piles));
-        add("largest_stack", std::to_string(o.quality->largest_stack));
-        add("duplicates", std::to_string(o.quality->duplicates));
-    }
-    if (o.assignment) add("incidents_without_unit", std::to_string(o.assignment->without_unit));
-    add("years_covered", number(o.years));
-    add("categories_map", c.categories.empty() ? "none" : c.categories);
-    {
-        std::string list;
-        for (const auto& code : a.categories)
-            list += (list.empty() ? "" : ", ") + code;
-        add("categories", list.empty() ? "none (all incidents only)" : list);
-    }
-    add("language", a.language);
-    add("publish_min_count", number(o.manifest->publish.min_count));
-    if (!c.categories.empty()) add("unmapped_categories", std::to_string(o.unmapped.size()));
-    if (o.hotspots) {
-        const HotspotResults& h = *o.hotspots;
-        add("gi_weights_grid", h.grid.weights);
-        add("gi_weights_units", h.units.weights);
-        add("lisa_weights", "the same neighbours without self, row-standardised");
-        add("neighbourhood_m",
-            a.neighbourhood_m > 0 ? number(a.neighbourhood_m) : "first ring (default)");
-        add("permutations", std::to_string(a.permutations));
-        add("seed", std::to_string(a.seed));
-        add("fdr", a.fdr ? "Benjamini-Hochberg at 0.10, 0.05, 0.01 (ArcGIS)" : "none");
-        add("gi_class_p", "analytic (normal) p");
-        add("lisa_cluster_p", a.permutations > 0 ? "permutation p <= 0.05" : "analytic p <= 0.05");
-        add("islands_grid", std::to_string(h.grid.islands));
-        add("islands_units", std::to_string(h.units.islands));
-        add("data_scale_m", number(h.scale.chosen_m));
-        add("data_scale_rule", h.scale.rule);
-        std::string isa;
-        for (std::size_t k = 0; k < h.scale.distances.size(); ++k)
-            isa += fmt::format("{}{:.0f} m: z {:.3f}", k ? "; " : "", h.scale.distances[k],
-                               h.scale.z[k]);
-        add("data_scale_bands", isa);
-        add("stability_train", h.train_text.empty() ? "none (no time information)" : h.train_text);
-        add("stability_test", h.test_text.empty() ? "none (no time information)" : h.test_text);
-        add("kde_kernel", to_string(a.kde.kernel));
-        add("kde_bandwidth_requested", a.kde.bandwidth_m > 0 ? number(a.kde.bandwidth_m) : "auto");
-        add("kde_bandwidth_m", number(h.kde_bandwidth_m));
-        add("kde_bandwidth_auto_m", number(h.kde_bandwidth_auto_m));
-        add("kde_pixel_m", number(a.kde.pixel_m));
-        if (h.kde) add("kde_raster", o.city->slug + "_kde.tif");
-    }
-    if (o.time) {
-        const TimeResults& tr = *o.time;
-        add("time_step", tr.step_text);
-        add("time_window", std::to_string(a.time.window));
-        add("partial_steps", a.time.drop_partial ? "drop" : "keep");
-        add("space_time_bins", tr.bins_text.empty() ? "none" : tr.bins_text);
-        if (tr.emerging) {
-            add("space_time_without_time", std::to_string(tr.emerging->without_time));
-            add("space_time_outside_steps", std::to_string(tr.emerging->outside_bins));
-            add("ehs_significance",
-                a.fdr ? "Gi* p with Benjamini-Hochberg at 0.10 over every bin" : "Gi* p <= 0.10");
-            add("ehs_trend_significance", "Mann-Kendall p <= 0.10");
-        }
-        if (!tr.near_repeat.empty()) {
-            add("near_repeat_distance_bands", tr.knox_distance_text);
-            add("near_repeat_time_bands", tr.knox_time_text);
-            add("near_repeat_permutations", std::to_string(a.near_repeat.permutations));
-            add("near_repeat_seed", std::to_string(a.seed));
-            for (const NearRepeatOutput& nr : tr.near_repeat)
-                add("near_repeat_" + nr.category,
-                    nr.skipped ? "not computed: " + nr.skip_reason
-                               : fmt::format("{} incidents with a time ({} without), {} pairs "
-                                             "within the largest distance",
-                                             nr.result.incidents, nr.result.without_time,
-                                             nr.result.pairs_within));
-        }
-    }
-    if (o.coverage) {
-        if (o.coverage->population) {
-            const auto& p = *o.coverage->population;
-            add("population_path", c.population->path);
-            add("population_field", c.population->value_field);
-            add("population_total", number(p.total));
-            add("population_overlap_km2", number(p.report.overlap_km2));
-            add("population_gap_km2", number(p.report.gap_km2));
-            add("population_outside_boundary", number(p.report.outside));
-        }
-        for (const KindCoverage& k : o.coverage->kinds) {
-            const std::string pre = "facilities_" + k.config->kind + "_";
-            add(pre + "path", k.config->source.path);
-            add(pre + "where", k.config->source.where);
-            add(pre + "radius_m", number(k.config->radius_m));
-            add(pre + "count", std::to_string(k.facilities.size()));
-            if (k.config->suggest) {
-                add(pre + "suggest", std::to_string(k.config->suggest));
-                add(pre + "objective", to_string(k.config->objective));
-                add(pre + "candidates", k.config->candidates.empty()
-                                            ? "grid cell centres inside the boundary"
-                                            : k.config->candidates);
-            }
-        }
-    }
-    for (std::size_t i = 0; i < o.warnings.size(); ++i)
-        add(fmt::format("warning_{}", i + 1), o.warnings[i]);
-    for (const auto& [k, v] : o.timings)
-        add("time_" + k, fmt::format("{:.3f}", v));
-    // Closing the file (GDAL builds the spatial indexes then) comes after this table is
-    // written, so it is not in time_write_s; the summary on screen gives the whole run.
-    add("time_write_s", fmt::format("{:.3f}", write_seconds));
-    return kv;
-}
 
 /// The coverage layers: per network its service area, facilities with their loads and the
 /// suggested sites; the hot spots no network reaches; and the `coverage` table.
@@ -669,20 +349,6 @@ void write_coverage(CitySinks& w, const CoverageResults& c, const OGRSpatialRefe
 }
 
 } // namespace
-
-std::vector<CityStat> public_metrics(std::vector<CityStat> metrics, double min_count) {
-    if (!(min_count > 0)) return metrics;
-    std::map<std::string, double> incidents;
-    for (const CityStat& m : metrics)
-        if (m.metric == "incidents") incidents[m.category] = m.value;
-    static const std::set<std::string> kept{"area_km2", "cells", "residents", "mean_neighbours"};
-    for (CityStat& m : metrics) {
-        const auto it = incidents.find(m.category);
-        if (it == incidents.end() || !(it->second > 0 && it->second < min_count)) continue;
-        if (!kept.count(m.metric)) m.value = std::nan("");
-    }
-    return metrics;
-}
 
 CityFiles::CityFiles(CityFiles&& o) noexcept
     : full{std::move(o.full)}, pub{std::move(o.pub)}, tif_tmp{std::move(o.tif_tmp)},

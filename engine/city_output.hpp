@@ -10,6 +10,7 @@
 #include "engine/coverage_stage.hpp"
 #include "engine/hotspot_stage.hpp"
 #include "engine/manifest.hpp"
+#include "engine/publish.hpp"
 #include "engine/time_stage.hpp"
 #include "io/counts_reader.hpp"
 #include "io/gpkg_writer.hpp"
@@ -51,6 +52,8 @@ struct CityOutput {
         std::string code, name;
         std::vector<double> cell_counts, unit_counts;
         HotspotResults hotspots;
+        /// 1 for the incidents (points) or count rows (counts) of the category.
+        std::vector<std::uint8_t> members;
     };
     std::vector<Category> by_category;
     /// The comparable metrics of all incidents and of each category (the city_stats table).
@@ -60,11 +63,6 @@ struct CityOutput {
     std::vector<std::pair<std::string, double>> timings; ///< stage → seconds
     std::vector<std::string> warnings;
 };
-
-/// The metrics as shareable outputs give them: with min_count > 0, every value of a category
-/// holding more than none but fewer than min_count incidents is NaN (NULL), except those
-/// that do not come from the incidents (area, cells, residents, neighbours).
-std::vector<CityStat> public_metrics(std::vector<CityStat> metrics, double min_count);
 
 /// A city's files written to temporary paths beside their targets; commit() renames them
 /// into place, and they are removed if it never runs.

@@ -320,6 +320,7 @@ CityOutput::Category category_run(const Manifest& manifest, const CityOutput& o,
     in.train_counts = periods.valid ? &periods.train_counts : nullptr;
     in.test_counts = periods.valid ? &periods.test_counts : nullptr;
     c.hotspots = hotspot_stage(in, manifest.analysis);
+    c.members = std::move(keep);
     return c;
 }
 
@@ -523,14 +524,8 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
             tin.y = &out.points->incidents.y;
             tin.first = out.points->time_min;
             tin.last = out.points->time_max;
-            const analysis::Incidents& inc = out.points->incidents;
-            for (const std::string& code : manifest.analysis.categories) {
-                std::vector<std::uint8_t> keep(inc.size(), 0);
-                for (std::size_t i = 0; i < inc.size(); ++i)
-                    keep[i] = inc.category[i] >= 0 &&
-                              iccs_within(out.iccs_of_category[inc.category[i]], code);
-                tin.categories.emplace_back(code, std::move(keep));
-            }
+            for (const CityOutput::Category& c : out.by_category)
+                tin.categories.emplace_back(c.code, &c.members);
         } else {
             tin.counts = &out.counts->counts;
             tin.monthly = !city.counts->month.empty();

@@ -242,7 +242,7 @@ TimeResults time_stage(const TimeInput& in, const AnalysisParams& params) {
         };
         run("all", nullptr);
         for (const auto& [code, keep] : in.categories)
-            run(code, &keep);
+            run(code, keep);
         const NearRepeatOutput& all = r.near_repeat.front();
         if (!all.skipped && all.result.headline >= 0) {
             const KnoxCell& c = all.result.cells[static_cast<std::size_t>(all.result.headline)];

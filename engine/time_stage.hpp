@@ -33,7 +33,7 @@ struct TimeInput {
     /// The span of the data (civil seconds; kNoTime: unknown).
     std::int64_t first = analysis::kNoTime, last = analysis::kNoTime;
     /// Near repeat per category: the code and which incidents belong to it.
-    std::vector<std::pair<std::string, std::vector<std::uint8_t>>> categories;
+    std::vector<std::pair<std::string, const std::vector<std::uint8_t>*>> categories;
 };
 
 struct EmergingOutput {
