@@ -10,6 +10,7 @@
 #include <cmath>
 #include <functional>
 #include <numeric>
+#include <optional>
 
 namespace vigia::engine {
 
@@ -51,6 +52,28 @@ Weights grid_weights(const Grid& grid, const AnalysisParams& params) {
 
 namespace {
 
+std::vector<std::array<double, 2>> centroids(const Polygons& p);
+
+} // namespace
+
+StageWeights stage_weights(const Grid& grid, const Polygons& units, const AnalysisParams& params) {
+    StageWeights w;
+    w.grid = grid_weights(grid, params);
+    if (params.neighbourhood_m > 0) {
+        std::vector<double> ux, uy;
+        for (const auto& p : centroids(units)) {
+            ux.push_back(p[0]);
+            uy.push_back(p[1]);
+        }
+        w.units = distance_band(ux, uy, params.neighbourhood_m, true);
+    } else {
+        w.units = queen_contiguity(units, 1.0, true);
+    }
+    return w;
+}
+
+namespace {
+
 std::vector<std::array<double, 2>> centroids(const Polygons& p) {
     GeosContext ctx;
     std::vector<std::array<double, 2>> out;
@@ -75,20 +98,12 @@ HotspotResults hotspot_stage(const HotspotInput& in, const AnalysisParams& param
     const std::vector<double>& counts = *in.cell_counts;
     const double nan = std::numeric_limits<double>::quiet_NaN();
 
-    // Weights: the same rule in every city.
-    const Weights grid_w = grid_weights(grid, params);
-    Weights unit_w;
-    if (params.neighbourhood_m > 0) {
-        const auto c = centroids(*in.units);
-        std::vector<double> ux, uy;
-        for (const auto& p : c) {
-            ux.push_back(p[0]);
-            uy.push_back(p[1]);
-        }
-        unit_w = distance_band(ux, uy, params.neighbourhood_m, true);
-    } else {
-        unit_w = queen_contiguity(*in.units, 1.0, true);
-    }
+    // Weights: the same rule in every city; built here unless the caller has them already.
+    std::optional<StageWeights> own;
+    if (!in.weights) own = stage_weights(grid, *in.units, params);
+    const StageWeights& weights = in.weights ? *in.weights : *own;
+    const Weights& grid_w = weights.grid;
+    const Weights& unit_w = weights.units;
     r.grid = local_statistics(counts, grid_w, params);
     r.units = local_statistics(*in.unit_counts, unit_w, params);
     if (r.grid.islands)

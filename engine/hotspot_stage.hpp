@@ -38,6 +38,14 @@ struct CityStat {
     std::string category = "all"; ///< "all", or the ICCS code the value is computed on
 };
 
+/// The neighbours of grid cells and of sub-units (binary, with self), built once per city and
+/// shared by every stage and category.
+struct StageWeights {
+    analysis::Weights grid, units;
+};
+StageWeights stage_weights(const analysis::Grid& grid, const analysis::Polygons& units,
+                           const AnalysisParams& params);
+
 struct HotspotInput {
     const analysis::Grid* grid = nullptr;
     const analysis::Polygons* units = nullptr;
@@ -51,7 +59,8 @@ struct HotspotInput {
     const std::vector<double>* train_counts = nullptr;
     const std::vector<double>* test_counts = nullptr;
     std::string train_text, test_text;
-    bool kde = true; ///< false: no kernel density (the per-category runs)
+    bool kde = true;                       ///< false: no kernel density (the per-category runs)
+    const StageWeights* weights = nullptr; ///< null: built from grid, units and the parameters
 };
 
 struct HotspotResults {

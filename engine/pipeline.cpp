@@ -469,7 +469,9 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
     t = Clock::now();
     progress.begin(fmt::format("{} hot spots", tag));
     out.years = years_covered(manifest.analysis, out);
+    const StageWeights weights = stage_weights(out.grid, out.units, manifest.analysis);
     HotspotInput hin;
+    hin.weights = &weights;
     hin.grid = &out.grid;
     hin.units = &out.units;
     hin.boundary = &out.boundary;
@@ -517,6 +519,7 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
         progress.begin(fmt::format("{} space-time", tag));
         TimeInput tin;
         tin.grid = &out.grid;
+        tin.grid_weights = &weights.grid;
         if (out.points) {
             tin.cell = &out.assignment->cell;
             tin.time = &out.points->incidents.time;

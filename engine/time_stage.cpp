@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace vigia::engine {
 
@@ -169,7 +170,9 @@ TimeResults time_stage(const TimeInput& in, const AnalysisParams& params) {
                         longest, io::format_iso(e.bins.edges[end + 1 - longest]).substr(0, 10),
                         io::format_iso(e.bins.edges[end + 1] - 1).substr(0, 10)));
             }
-            const Weights w = grid_weights(*in.grid, params);
+            std::optional<Weights> own;
+            if (!in.grid_weights) own = grid_weights(*in.grid, params);
+            const Weights& w = in.grid_weights ? *in.grid_weights : *own;
             const std::vector<float> z = space_time_gi(e.cube, w, params.time.window);
             EmergingSpec spec;
             spec.fdr = params.fdr;

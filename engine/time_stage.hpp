@@ -20,6 +20,7 @@ namespace vigia::engine {
 
 struct TimeInput {
     const analysis::Grid* grid = nullptr;
+    const analysis::Weights* grid_weights = nullptr; ///< null: built from grid and parameters
     /// Point input: each accepted incident's cell, civil time and position.
     const std::vector<std::int32_t>* cell = nullptr;
     const std::vector<std::int64_t>* time = nullptr;
