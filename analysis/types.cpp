@@ -6,6 +6,7 @@ void Incidents::reserve(std::size_t n) {
     x.reserve(n);
     y.reserve(n);
     time.reserve(n);
+    time_span.reserve(n);
     category.reserve(n);
     row.reserve(n);
     source_x.reserve(n);
@@ -26,6 +27,7 @@ std::size_t Incidents::remove_if_flagged(const std::vector<std::uint8_t>& flags)
     compact(x, flags);
     compact(y, flags);
     compact(time, flags);
+    compact(time_span, flags);
     compact(category, flags);
     compact(row, flags);
     compact(source_x, flags);

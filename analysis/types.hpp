@@ -23,8 +23,11 @@ inline constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min()
 
 /// Incident points as a structure of arrays (one entry per accepted incident).
 struct Incidents {
-    std::vector<double> x, y;               ///< projected coordinates, metres
-    std::vector<std::int64_t> time;         ///< see kNoTime
+    std::vector<double> x, y;       ///< projected coordinates, metres
+    std::vector<std::int64_t> time; ///< see kNoTime; the start of the time's interval
+    /// Seconds in the interval each time names, its precision: 60 a minute, 3600 an hour (or
+    /// 10800 a 3-hour band), 86400 a day, 28–31 days a month; 0 without a time.
+    std::vector<std::int32_t> time_span;
     std::vector<std::int32_t> category;     ///< index into `categories`, -1 when none
     std::vector<std::string> categories;    ///< distinct category labels, in order of appearance
     std::vector<std::int64_t> row;          ///< 1-based source row (feature number) for messages

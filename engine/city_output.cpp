@@ -7,6 +7,7 @@
 #include "engine/run_info.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/raster.hpp"
+#include "io/time_detect.hpp"
 
 #include <fmt/format.h>
 
@@ -537,6 +538,13 @@ CityFiles write_city(CityOutput& o, const std::filesystem::path& path,
         d.columns.push_back({"source_row", inc.row});
         d.columns.push_back({"cell_id", std::move(cell)});
         d.columns.push_back({"time", io::TimeValues{inc.time}});
+        {
+            std::vector<std::string> precision(inc.size());
+            for (std::size_t i = 0; i < inc.size(); ++i)
+                if (inc.time[i] != analysis::kNoTime)
+                    precision[i] = io::precision_name(inc.time_span[i]);
+            d.columns.push_back({"time_precision", std::move(precision)});
+        }
         if (!o.iccs_of_category.empty()) {
             std::vector<std::string> iccs(inc.size());
             for (std::size_t i = 0; i < inc.size(); ++i)
@@ -752,6 +760,7 @@ CityFiles write_city(CityOutput& o, const std::filesystem::path& path,
         for (std::size_t s = 0; s < 24; ++s)
             d.columns.push_back({fmt::format("h{:02}", s), std::move(slots[s])});
         d.columns.push_back({"midnight", std::move(slots[analysis::kMidnight])});
+        d.columns.push_back({"no_hour", std::move(slots[analysis::kNoHour])});
         d.columns.push_back({"total", std::move(total)});
         w.write(d);
     }

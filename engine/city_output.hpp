@@ -26,6 +26,7 @@
 namespace vigia::engine {
 
 struct CityOutput {
+    std::string boundary_encoding; ///< the boundary layer's text encoding, for run_info
     const Manifest* manifest = nullptr;
     const CityConfig* city = nullptr;
     std::unique_ptr<OGRSpatialReference> target; ///< the city's local metric CRS

@@ -2,6 +2,8 @@
 
 #include "engine/iccs.hpp"
 #include "io/gdal_util.hpp"
+#include "io/text.hpp"
+#include "io/time_detect.hpp"
 #include "io/time_parse.hpp"
 
 #include <fmt/format.h>
@@ -11,6 +13,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 namespace vigia::engine {
 
@@ -294,6 +297,73 @@ AnalysisParams read_analysis(const toml::table& t, const fs::path& manifest) {
     return a;
 }
 
+/// `sql = "SELECT ..."`: GDAL's SQLite dialect on the file, instead of layer (and where).
+std::string sql_key(TableReader& r) {
+    auto sql = r.string("sql");
+    if (!sql) return {};
+    if (sql->empty()) r.fail(r.get("sql"), "sql is empty");
+    if (r.get("layer") && r.string("layer")) r.fail(r.get("sql"), "give layer or sql, not both");
+    return *sql;
+}
+
+/// `encoding = "CP1252"`: the text encoding, when detection would guess wrong.
+std::string encoding_key(TableReader& r) {
+    auto e = r.string("encoding");
+    if (!e) return {};
+    try {
+        io::Recoder check{*e};
+    } catch (const std::invalid_argument&) {
+        r.fail(r.get("encoding"), fmt::format("encoding = \"{}\" is not an encoding iconv knows "
+                                              "(e.g. \"CP1252\", \"ISO-8859-1\", \"UTF-8\")",
+                                              *e));
+    }
+    return *e;
+}
+
+/// `time`: a field, [date, time of day], or { year, month, day, hour, minute }; with
+/// `time_format` for the (first) field.
+io::TimeSpec time_key(TableReader& r) {
+    io::TimeSpec t;
+    const toml::node* n = r.get("time");
+    if (n) {
+        if (n->is_string()) {
+            t.fields.push_back(*n->value<std::string>());
+        } else if (const toml::array* a = n->as_array()) {
+            for (const toml::node& item : *a) {
+                if (!item.is_string())
+                    r.fail(&item, "time = [...] must list field names (strings)");
+                t.fields.push_back(*item.value<std::string>());
+            }
+            if (t.fields.empty() || t.fields.size() > 2)
+                r.fail(n, "time = [...] names one field (a date-time) or two (a date and a time "
+                          "of day), e.g. [\"fecha\", \"hora\"]");
+        } else if (const toml::table* tt = n->as_table()) {
+            TableReader pr{*tt, r.where() + " time", r.manifest()};
+            t.year = *pr.string("year", true);
+            t.month = *pr.string("month", true);
+            t.day = pr.string("day").value_or("");
+            t.hour = pr.string("hour").value_or("");
+            t.minute = pr.string("minute").value_or("");
+            if (!t.minute.empty() && t.hour.empty()) pr.fail(pr.get("minute"), "minute needs hour");
+            if (!t.hour.empty() && t.day.empty()) pr.fail(pr.get("hour"), "hour needs day");
+            pr.finish({"year", "month", "day", "hour", "minute"});
+        } else {
+            r.fail(n, "time must be a field name, a list [date, time of day], or a table "
+                      "{ year = ..., month = ..., day = ... }");
+        }
+        for (const auto& f : t.fields)
+            if (f.empty()) r.fail(n, "time names an empty field");
+    }
+    if (auto f = r.string("time_format")) {
+        if (t.fields.empty())
+            r.fail(r.get("time_format"), "time_format needs time = \"field\" (or [date, time])");
+        if (const std::string why = io::check_strptime_format(*f); !why.empty())
+            r.fail(r.get("time_format"), why);
+        t.format = *f;
+    }
+    return t;
+}
+
 FacilityConfig read_facility(const toml::table& t, const CityConfig& city,
                              const fs::path& manifest) {
     FacilityConfig f;
@@ -310,6 +380,8 @@ FacilityConfig read_facility(const toml::table& t, const CityConfig& city,
     TableReader named{t, fmt::format("city '{}' facilities '{}'", city.name, f.kind), manifest};
     f.source.path = *named.path("path", true);
     f.source.layer = named.string("layer").value_or("");
+    f.source.sql = sql_key(named);
+    f.source.encoding = encoding_key(named);
     f.source.crs = named.string("crs").value_or("");
     f.source.where = named.string("where").value_or("");
     f.source.name_field = named.string("name_field").value_or("");
@@ -341,8 +413,8 @@ FacilityConfig read_facility(const toml::table& t, const CityConfig& city,
                                    *o));
     }
     f.candidates = named.path("candidates").value_or("");
-    named.finish({"kind", "path", "layer", "crs", "where", "name_field", "radius_m", "suggest",
-                  "objective", "candidates"});
+    named.finish({"kind", "path", "layer", "sql", "encoding", "crs", "where", "name_field",
+                  "radius_m", "suggest", "objective", "candidates"});
     return f;
 }
 
@@ -367,39 +439,89 @@ CityConfig read_city(const toml::table& t, std::size_t index, const fs::path& ma
     TableReader br{*b, fmt::format("city '{}' boundary", c.name), manifest};
     c.boundary.path = *br.path("path", true);
     c.boundary.layer = br.string("layer").value_or("");
+    c.boundary.sql = sql_key(br);
+    c.boundary.encoding = encoding_key(br);
     c.boundary.crs = br.string("crs").value_or("");
     c.boundary.name_field = br.string("name_field").value_or("");
-    br.finish({"path", "layer", "crs", "name_field"});
+    br.finish({"path", "layer", "sql", "encoding", "crs", "name_field"});
 
     const toml::table* in = r.table("incidents", true);
     TableReader ir{*in, fmt::format("city '{}' incidents", c.name), manifest};
+    if (auto share = ir.number("max_rejected_share")) {
+        if (!(*share >= 0 && *share <= 1))
+            ir.fail(ir.get("max_rejected_share"), "max_rejected_share must be between 0 and 1");
+        c.max_rejected_share = *share;
+    }
     if (in->contains("counts")) {
         io::CountsSourceSpec s;
         s.path = *ir.path("counts", true);
         s.layer = ir.string("layer").value_or("");
+        s.sql = sql_key(ir);
+        s.encoding = encoding_key(ir);
         s.key = *ir.string("key", true);
-        c.boundary.key_field = *ir.string("unit_key", true);
-        s.count = *ir.string("count", true);
+        if (auto km = ir.string("key_match")) {
+            if (*km == "exact")
+                s.key_match = io::KeyMatch::exact;
+            else if (*km == "number")
+                s.key_match = io::KeyMatch::number;
+            else if (*km == "name")
+                s.key_match = io::KeyMatch::name;
+            else
+                ir.fail(ir.get("key_match"),
+                        fmt::format("key_match = \"{}\": expected \"exact\", \"number\" (5001 = "
+                                    "05001) or \"name\" (case, accents and punctuation folded)",
+                                    *km));
+        }
+        const auto unit_key = ir.string("unit_key", s.key_match != io::KeyMatch::name);
+        c.boundary.key_field = unit_key.value_or("");
+        if (c.boundary.key_field.empty() && c.boundary.name_field.empty())
+            ir.fail(nullptr, "key_match = \"name\" without unit_key matches the boundary's "
+                             "name_field: give one of them");
+        s.count = ir.string("count").value_or("");
         s.category = ir.string("category").value_or("");
         s.year = ir.string("year").value_or("");
         s.month = ir.string("month").value_or("");
+        s.time = time_key(ir);
+        if (!s.time.empty() && (!s.year.empty() || !s.month.empty()))
+            ir.fail(ir.get("time"), "give time, or year and month, not both");
         s.where = ir.string("where").value_or("");
-        ir.finish(
-            {"counts", "layer", "key", "unit_key", "count", "category", "year", "month", "where"});
+        ir.finish({"counts", "layer", "sql", "encoding", "key", "key_match", "unit_key", "count",
+                   "category", "year", "month", "time", "time_format", "where",
+                   "max_rejected_share"});
         c.counts = s;
     } else {
         io::IncidentSourceSpec s;
         s.path = *ir.path("path", true);
         s.layer = ir.string("layer").value_or("");
+        s.sql = sql_key(ir);
+        s.encoding = encoding_key(ir);
         s.crs = ir.string("crs").value_or("");
         s.x = ir.string("x").value_or("");
         s.y = ir.string("y").value_or("");
-        s.time = ir.string("time").value_or("");
+        s.wkt = ir.string("wkt").value_or("");
+        if (auto d = ir.string("decimal")) {
+            if (*d == ".")
+                s.decimal = io::Decimal::point;
+            else if (*d == ",")
+                s.decimal = io::Decimal::comma;
+            else
+                ir.fail(ir.get("decimal"),
+                        fmt::format("decimal = \"{}\": expected \".\" or \",\"", *d));
+        }
+        s.time = time_key(ir);
         s.category = ir.string("category").value_or("");
         s.where = ir.string("where").value_or("");
-        ir.finish({"path", "layer", "crs", "x", "y", "time", "category", "where"});
+        if (auto share = ir.number("max_outside_share")) {
+            if (!(*share >= 0 && *share <= 1))
+                ir.fail(ir.get("max_outside_share"), "max_outside_share must be between 0 and 1");
+            c.max_outside_share = *share;
+        }
+        ir.finish({"path", "layer", "sql", "encoding", "crs", "x", "y", "wkt", "decimal", "time",
+                   "time_format", "category", "where", "max_outside_share", "max_rejected_share"});
         if (s.x.empty() != s.y.empty())
             ir.fail(nullptr, "give both x and y (the coordinate columns), or neither");
+        if (!s.x.empty() && !s.wkt.empty())
+            ir.fail(ir.get("wkt"), "give x and y, or wkt, not both");
         c.incidents = s;
     }
     if (const toml::node* f = r.get("facilities")) {
@@ -413,10 +535,12 @@ CityConfig read_city(const toml::table& t, std::size_t index, const fs::path& ma
         io::FeatureSourceSpec s;
         s.path = *pr.path("path", true);
         s.layer = pr.string("layer").value_or("");
+        s.sql = sql_key(pr);
+        s.encoding = encoding_key(pr);
         s.crs = pr.string("crs").value_or("");
         s.where = pr.string("where").value_or("");
         s.value_field = *pr.string("field", true);
-        pr.finish({"path", "layer", "crs", "where", "field"});
+        pr.finish({"path", "layer", "sql", "encoding", "crs", "where", "field"});
         c.population = s;
     }
     for (const FacilityConfig& fc : c.facilities)

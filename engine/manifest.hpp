@@ -101,6 +101,12 @@ struct CityConfig {
     std::vector<FacilityConfig> facilities;
     std::optional<io::FeatureSourceSpec> population; ///< polygons, value_field = residents
     std::string categories; ///< optional CSV mapping the city's offence labels to ICCS codes
+    /// Points outside the boundary allowed before the run fails (1: any share, as a force- or
+    /// country-wide extract may have); the wrong-CRS checks apply whatever it is.
+    double max_outside_share = 1.0;
+    /// A reason (other than where, period or outside) may reject at most this share of the
+    /// records before the city fails (docs/methods.md §3).
+    double max_rejected_share = 0.5;
 };
 
 struct Manifest {

@@ -9,6 +9,7 @@
 #include "analysis/utm.hpp"
 #include "engine/city_output.hpp"
 #include "engine/iccs.hpp"
+#include "engine/intake.hpp"
 #include "engine/maps.hpp"
 #include "engine/time_stage.hpp"
 #include "io/counts_reader.hpp"
@@ -53,64 +54,24 @@ choose_crs(const AnalysisParams& a, const io::PolygonSource& boundary, std::stri
     return srs;
 }
 
-/// Most points outside the boundary (or not even transformable into the city's CRS) means
-/// swapped columns or a wrong CRS: say which.
-void check_outside_share(const io::IncidentSourceSpec& spec, const io::IncidentRead& read,
-                         const analysis::Grid& grid, const analysis::Assignment& a,
-                         const OGRSpatialReference& target, const std::string& city) {
-    const std::size_t failed = read.failed_x.size();
-    const std::size_t n = a.cell.size() + failed;
-    const std::size_t outside = a.outside + failed;
-    if (n == 0 || outside * 2 <= n) return;
-    // Swap every point's source coordinates and see where they land.
-    std::vector<double> sx = read.incidents.source_y, sy = read.incidents.source_x;
-    sx.insert(sx.end(), read.failed_y.begin(), read.failed_y.end());
-    sy.insert(sy.end(), read.failed_x.begin(), read.failed_x.end());
-    std::size_t inside_swapped = 0;
-    {
-        auto ct = io::make_transform(*read.srs, target);
-        std::vector<std::uint8_t> ok;
-        io::transform_points(*ct, sx, sy, ok);
-        for (std::size_t i = 0; i < n; ++i) {
-            if (!ok[i]) continue;
-            const std::int32_t c = grid.cell_at(sx[i], sy[i]);
-            if (c >= 0 && grid.covers(c, sx[i], sy[i])) ++inside_swapped;
-        }
-    }
-    const std::string head = fmt::format(
-        "{} layer '{}': {} of {} incidents ({:.0f}%) fall outside the boundary of {}{}", spec.path,
-        read.layer, outside, n, 100.0 * static_cast<double>(outside) / static_cast<double>(n), city,
-        failed ? fmt::format(" ({} cannot even be placed in its CRS)", failed) : "");
-    if (inside_swapped * 2 > n)
-        throw InputError{fmt::format(
-            "{}; with x and y swapped {} would fall inside: longitude and latitude look swapped "
-            "(try x = \"{}\", y = \"{}\")",
-            head, inside_swapped, spec.y.empty() ? "y" : spec.y, spec.x.empty() ? "x" : spec.x)};
-    throw InputError{fmt::format(
-        "{}; check the incidents' CRS ({}{}) and the boundary, or narrow the records with "
-        "where = \"...\"",
-        head, io::srs_label(*read.srs),
-        spec.crs.empty() ? ", from the file" : ", from the manifest")};
-}
-
 /// Years covered: the manifest's period, else the data's own span (points: first to last
 /// time; counts: first to last month, inclusive); 0 when unknown.
 double years_covered(const AnalysisParams& a, const CityOutput& o) {
     constexpr double year_s = 365.2425 * 86400;
+    constexpr std::int64_t day = 86400;
     if (a.period) return static_cast<double>(a.period->second - a.period->first + 1) / year_s;
     if (o.points && o.points->time_min != analysis::kNoTime) {
-        const double span = static_cast<double>(o.points->time_max - o.points->time_min);
-        return span > 0 ? (span + 86400) / year_s : 0.0; // whole days: the last day counts
+        // Whole days, from the first day to the end of the last time's interval (a month
+        // record covers its month).
+        const std::int64_t first = o.points->time_min - ((o.points->time_min % day) + day) % day;
+        const std::int64_t end = o.points->time_end;
+        const std::int64_t last = end + ((day - (end % day)) % day + day) % day;
+        if (o.points->time_max <= o.points->time_min && end - o.points->time_min <= day)
+            return 0.0; // a single day: no rate per year
+        return static_cast<double>(last - first) / year_s;
     }
-    if (o.counts && o.counts->time_min != analysis::kNoTime) {
-        const io::CivilTime last = io::from_seconds(o.counts->time_max);
-        const bool monthly = !o.city->counts->month.empty();
-        const std::int64_t end =
-            monthly ? io::to_seconds({last.month == 12 ? last.year + 1 : last.year,
-                                      last.month == 12 ? 1 : last.month + 1, 1, 0, 0, 0})
-                    : io::to_seconds({last.year + 1, 1, 1, 0, 0, 0});
-        return static_cast<double>(end - o.counts->time_min) / year_s;
-    }
+    if (o.counts && o.counts->time_min != analysis::kNoTime)
+        return static_cast<double>(o.counts->time_end - o.counts->time_min) / year_s;
     return 0.0;
 }
 
@@ -171,7 +132,7 @@ Periods split_periods(const AnalysisParams& a, const CityOutput& o,
     if (o.points) {
         lo = o.points->time_min;
         hi = o.points->time_max;
-    } else if (o.counts && !o.city->counts->year.empty()) {
+    } else if (o.counts && o.counts->time_min != analysis::kNoTime) {
         lo = o.counts->time_min;
         hi = o.counts->time_max;
     }
@@ -180,11 +141,17 @@ Periods split_periods(const AnalysisParams& a, const CityOutput& o,
         p.train = *a.train;
         p.test = *a.test;
     } else {
-        // Halves in whole days: the test period starts at the midnight nearest the middle.
+        // Halves in whole days: the test period starts at the midnight nearest the middle
+        // (at the first of the nearest month when some points are known only to the month).
         const std::int64_t day = 86400;
-        const std::int64_t first_test_day = (lo + (hi - lo) / 2 + day / 2) / day * day;
+        std::int64_t first_test_day = (lo + (hi - lo) / 2 + day / 2) / day * day;
+        const auto& spans = o.points ? o.points->incidents.time_span : std::vector<std::int32_t>{};
+        if (std::any_of(spans.begin(), spans.end(), [](std::int32_t v) { return v > 86400; })) {
+            const io::CivilTime m = io::from_seconds(first_test_day + 15 * day);
+            first_test_day = io::to_seconds({m.year, m.month, 1, 0, 0, 0});
+        }
         p.train = {lo, first_test_day - 1};
-        p.test = {first_test_day, hi};
+        p.test = {first_test_day, o.points ? std::max(hi, o.points->time_end - 1) : hi};
     }
     auto in = [](const io::Period& q, std::int64_t t) { return t >= q.first && t <= q.second; };
     const std::size_t n = o.grid.size();
@@ -192,11 +159,12 @@ Periods split_periods(const AnalysisParams& a, const CityOutput& o,
     p.test_counts.assign(n, 0.0);
     if (o.points) {
         const auto& time = o.points->incidents.time;
+        const auto& span = o.points->incidents.time_span;
         for (std::size_t i = 0; i < time.size(); ++i) {
             const std::int32_t c = o.assignment->cell[i];
             if (c < 0 || time[i] == analysis::kNoTime || (keep && !(*keep)[i])) continue;
-            if (in(p.train, time[i])) p.train_counts[c] += 1;
-            if (in(p.test, time[i])) p.test_counts[c] += 1;
+            if (io::in_period(p.train, time[i], span[i])) p.train_counts[c] += 1;
+            if (io::in_period(p.test, time[i], span[i])) p.test_counts[c] += 1;
         }
     } else {
         const analysis::AreaCounts& ac = o.counts->counts;
@@ -247,11 +215,17 @@ std::vector<CityStat> comparable_metrics(const CityOutput& o) {
             m.push_back(std::move(s));
         }
     if (o.clock) {
-        const double n = o.clock->with_time + o.clock->without_time;
+        const double n = o.clock->with_time + o.clock->without_time + o.clock->without_day;
         m.push_back({"time_missing_share", n > 0 ? o.clock->without_time / n : nan, "share",
                      "incidents without a time"});
         m.push_back({"time_midnight_share", n > 0 ? o.clock->exact_midnight / n : nan, "share",
                      "incidents at exactly 00:00:00 (often a date without a time of day)"});
+        m.push_back({"time_no_hour_share", n > 0 ? o.clock->without_hour / n : nan, "share",
+                     "incidents whose day is known but not their hour (a date alone, a band of "
+                     "hours)"});
+        m.push_back({"time_month_only_share", n > 0 ? o.clock->without_day / n : nan, "share",
+                     "incidents known only to the month (left out of the crime clock, weekly "
+                     "cubes and the near-repeat test)"});
     }
     if (o.coverage)
         for (const KindCoverage& k : o.coverage->kinds) {
@@ -353,6 +327,9 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
     const io::PolygonSource boundary{city.boundary};
     out.target = choose_crs(manifest.analysis, boundary, res.crs);
     out.units = boundary.project(*out.target);
+    out.boundary_encoding = boundary.encoding();
+    for (const auto& w : boundary.warnings())
+        res.warnings.push_back(w);
     for (const auto& r : analysis::repair_polygons(out.units, city.boundary.path)) {
         res.warnings.push_back(fmt::format("boundary feature {} ('{}') was invalid ({}) and was "
                                            "repaired with GEOS MakeValid",
@@ -379,9 +356,13 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
         out.timings.emplace_back("read_incidents_s", since(t));
 
         t = Clock::now();
+        for (const auto& w : read.warnings)
+            res.warnings.push_back(w);
         analysis::Assignment a =
             analysis::assign_points(out.grid, units, read.incidents.x, read.incidents.y);
-        check_outside_share(*city.incidents, read, out.grid, a, *out.target, city.name);
+        if (auto w = check_outside(*city.incidents, read, out.grid, a, *out.target, city.name,
+                                   city.max_outside_share))
+            res.warnings.push_back(*w);
         std::vector<std::uint8_t> outside(a.cell.size(), 0);
         for (std::size_t i = 0; i < a.cell.size(); ++i) {
             if (a.cell[i] >= 0) continue;
@@ -399,6 +380,20 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
         };
         keep(a.cell);
         keep(a.unit);
+        {
+            const io::IncidentSourceSpec& s = *city.incidents;
+            IntakeSource src;
+            src.where = fmt::format("{} layer '{}'", s.path, read.layer);
+            src.time_field = s.time.describe();
+            src.location_field = !s.x.empty()     ? fmt::format("{}, {}", s.x, s.y)
+                                 : !s.wkt.empty() ? s.wkt
+                                                  : "the geometry";
+            src.time_suggestion = read.time_suggestion;
+            src.location_suggestion = read.coordinate_suggestion;
+            src.max_rejected_share = city.max_rejected_share;
+            check_rejections(src, read.rejects, static_cast<double>(read.records),
+                             static_cast<double>(read.incidents.size()), city.name);
+        }
         out.cell_counts = analysis::tally(a.cell, out.grid.size());
         out.unit_counts = analysis::tally(a.unit, out.units.size());
         out.timings.emplace_back("count_s", since(t));
@@ -425,9 +420,24 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
         out.points = std::move(read);
     } else {
         t = Clock::now();
-        io::CountsRead read = io::read_counts(*city.counts, boundary.keys(), units.area_km2(),
-                                              manifest.analysis.period);
+        io::CountsRead read = io::read_counts(*city.counts, boundary.keys(), boundary.names(),
+                                              units.area_km2(), manifest.analysis.period);
         out.timings.emplace_back("read_counts_s", since(t));
+        for (const auto& w : read.warnings)
+            res.warnings.push_back(w);
+        {
+            const io::CountsSourceSpec& s = *city.counts;
+            IntakeSource src;
+            src.where = fmt::format("{} layer '{}'", s.path, read.layer);
+            src.time_field = !s.time.empty() ? s.time.describe()
+                                             : (s.month.empty() ? s.year : s.year + ", " + s.month);
+            src.location_field = s.key;
+            src.time_suggestion = read.time_suggestion;
+            src.location_suggestion = read.key_suggestion;
+            src.max_rejected_share = city.max_rejected_share;
+            check_rejections(src, read.rejects, read.incidents,
+                             read.incidents - read.rejects.total(), city.name);
+        }
         t = Clock::now();
         out.unit_counts = analysis::tally(read.counts.unit, out.units.size(), read.counts.count);
         out.overlaps = analysis::cell_unit_overlaps(out.grid, out.units, units);
@@ -454,14 +464,25 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
     }
     out.unit_area_km2 = units.area_km2();
     if (out.points) {
-        out.clock = analysis::crime_clock(out.points->incidents.time, out.assignment->unit,
-                                          out.units.size());
+        out.clock =
+            analysis::crime_clock(out.points->incidents.time, out.points->incidents.time_span,
+                                  out.assignment->unit, out.units.size());
         const analysis::CrimeClock& ck = *out.clock;
         if (ck.with_time > 0 && ck.exact_midnight / ck.with_time > 0.05)
             res.warnings.push_back(fmt::format(
                 "{:.0f}% of incidents are at exactly 00:00:00: most likely dates without a time "
                 "of day; the crime clock keeps them apart (column midnight)",
                 100 * ck.exact_midnight / ck.with_time));
+        if (ck.with_time > 0 && ck.without_hour / ck.with_time > 0.5)
+            res.warnings.push_back(fmt::format(
+                "{:.0f}% of incidents have a day but no hour (dates alone, or bands of hours): "
+                "the crime clock counts them by day only (column no_hour)",
+                100 * ck.without_hour / ck.with_time));
+        if (ck.without_day > 0)
+            res.warnings.push_back(fmt::format(
+                "{} incidents are known only to the month: they count in every statistic but "
+                "the crime clock, weekly cubes and the near-repeat test",
+                ck.without_day));
     }
     if (!city.categories.empty()) map_categories(city, out, res.warnings);
 
@@ -525,27 +546,19 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
             tin.time = &out.points->incidents.time;
             tin.x = &out.points->incidents.x;
             tin.y = &out.points->incidents.y;
+            tin.time_span = &out.points->incidents.time_span;
             tin.first = out.points->time_min;
-            tin.last = out.points->time_max;
+            tin.last = out.points->time_end - 1; // the end of the last time's interval
             for (const CityOutput::Category& c : out.by_category)
                 tin.categories.emplace_back(c.code, &c.members);
         } else {
             tin.counts = &out.counts->counts;
-            tin.monthly = !city.counts->month.empty();
+            tin.monthly = out.counts->monthly;
             tin.overlaps = &out.overlaps;
             tin.unit_area_km2 = &out.unit_area_km2;
             if (out.counts->time_min != analysis::kNoTime) {
                 tin.first = out.counts->time_min;
-                const io::CivilTime l = io::from_seconds(out.counts->time_max);
-                const io::CivilTime end = tin.monthly
-                                              ? io::CivilTime{l.month == 12 ? l.year + 1 : l.year,
-                                                              l.month == 12 ? 1 : l.month + 1,
-                                                              1,
-                                                              0,
-                                                              0,
-                                                              0}
-                                              : io::CivilTime{l.year + 1, 1, 1, 0, 0, 0};
-                tin.last = io::to_seconds(end) - 1; // the last month (or year) whole
+                tin.last = out.counts->time_end - 1; // the last month (or year) whole
             }
         }
         out.time = time_stage(tin, manifest.analysis);

@@ -32,6 +32,8 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
     add("cell_size_m", number(a.grid.cell_size_m));
     add("period", a.period ? a.period_text : "none");
     add("boundary_path", c.boundary.path);
+    if (!c.boundary.sql.empty()) add("boundary_sql", c.boundary.sql);
+    add("boundary_encoding", o.boundary_encoding);
     add("boundary_features", std::to_string(o.units.size()));
     add("boundary_area_km2", number(o.boundary.area_m2 * 1e-6));
     add("boundary_repairs", std::to_string(o.repairs.size()));
@@ -45,9 +47,15 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
         add("incidents_crs", io::srs_label(*o.points->srs));
         add("incidents_x", s.x);
         add("incidents_y", s.y);
-        add("incidents_time", s.time);
+        if (!s.wkt.empty()) add("incidents_wkt", s.wkt);
+        if (!s.sql.empty()) add("incidents_sql", s.sql);
+        add("incidents_time", s.time.describe());
         add("incidents_category", s.category);
         add("incidents_where", s.where);
+        add("max_outside_share", number(c.max_outside_share));
+        add("max_rejected_share", number(c.max_rejected_share));
+        for (const auto& [k, v] : o.points->info)
+            add(k, v);
         add("records", std::to_string(o.points->records));
         rejects = &o.points->rejects;
         if (o.points->time_min != analysis::kNoTime)
@@ -60,11 +68,16 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
         add("counts_layer", o.counts->layer);
         add("counts_key", s.key);
         add("counts_unit_key", c.boundary.key_field);
-        add("counts_count", s.count);
+        add("counts_count", s.count.empty() ? "none: one record per row" : s.count);
         add("counts_category", s.category);
         add("counts_year", s.year);
         add("counts_month", s.month);
+        if (!s.time.empty()) add("counts_time", s.time.describe());
+        if (!s.sql.empty()) add("counts_sql", s.sql);
         add("counts_where", s.where);
+        add("max_rejected_share", number(c.max_rejected_share));
+        for (const auto& [k, v] : o.counts->info)
+            add(k, v);
         add("counts_rows", std::to_string(o.counts->rows));
         add("records", number(o.counts->incidents));
         add("unknown_keys", std::to_string(o.counts->unknown_keys.size()));

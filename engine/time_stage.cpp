@@ -31,6 +31,10 @@ constexpr std::size_t kMaxBins = 60'000'000;
 /// likely a wrong date, or a gap in the records.
 constexpr std::size_t kEmptyRun = 6;
 
+std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
 std::string join(const std::vector<double>& v, const char* unit) {
     std::string s;
     for (double d : v)
@@ -138,10 +142,34 @@ TimeResults time_stage(const TimeInput& in, const AnalysisParams& params) {
                 "computed (a shorter time_step may do)",
                 kMinSteps, steps, r.step_text));
         } else {
-            if (in.cell)
-                e.cube = build_cube(*in.cell, *in.time, e.bins, in.grid->size(), &e.without_time,
+            if (in.cell) {
+                // A time enters the cube only when its whole interval lies in one step: a
+                // month in weekly steps is left out (and reported), never placed on a day.
+                const std::vector<std::int64_t>* times = in.time;
+                std::vector<std::int64_t> fitting;
+                if (in.time_span) {
+                    fitting = *in.time;
+                    for (std::size_t i = 0; i < fitting.size(); ++i) {
+                        const std::int64_t t = fitting[i];
+                        const std::int32_t span = (*in.time_span)[i];
+                        if (t == kNoTime || span <= 1) continue;
+                        const std::int32_t b = e.bins.bin_of(t);
+                        if (b >= 0 && e.bins.bin_of(t + span - 1) != b) {
+                            fitting[i] = kNoTime;
+                            ++e.coarse;
+                        }
+                    }
+                    times = &fitting;
+                }
+                e.cube = build_cube(*in.cell, *times, e.bins, in.grid->size(), &e.without_time,
                                     &e.outside_bins);
-            else
+                e.without_time -= e.coarse;
+                if (e.coarse > 0)
+                    r.warnings.push_back(fmt::format(
+                        "{} incidents are known only to a period longer than one {} step (a "
+                        "month, a band): left out of the space-time cube",
+                        e.coarse, r.step_text));
+            } else
                 e.cube = counts_cube(in, e.bins, e.outside_bins);
             if (e.outside_bins > 0 && (e.bins.first_dropped || e.bins.last_dropped))
                 r.warnings.push_back(fmt::format(
@@ -215,10 +243,24 @@ TimeResults time_stage(const TimeInput& in, const AnalysisParams& params) {
             std::vector<std::int64_t> t;
             for (std::size_t i = 0; i < in.x->size(); ++i)
                 if (!keep || (*keep)[i]) {
+                    std::int64_t ti = (*in.time)[i];
+                    // Day bands need the day: a month (or a band across midnight) is left out.
+                    if (ti != kNoTime && in.time_span) {
+                        const std::int32_t span = (*in.time_span)[i];
+                        if (span > 1 && floor_div(ti, 86400) != floor_div(ti + span - 1, 86400)) {
+                            ++o.coarse;
+                            ti = kNoTime;
+                        }
+                    }
                     x.push_back((*in.x)[i]);
                     y.push_back((*in.y)[i]);
-                    t.push_back((*in.time)[i]);
+                    t.push_back(ti);
                 }
+            if (o.coarse > 0)
+                r.warnings.push_back(fmt::format(
+                    "near repeat ({}): {} incidents known only to the month (or to a band across "
+                    "midnight) are left out: its time bands are days",
+                    category, o.coarse));
             const std::uint64_t pairs = estimate_pairs_within(x, y, spec.distance_bands_m.back());
             if (pairs > kMaxPairs) {
                 o.skipped = true;

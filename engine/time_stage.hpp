@@ -24,6 +24,7 @@ struct TimeInput {
     /// Point input: each accepted incident's cell, civil time and position.
     const std::vector<std::int32_t>* cell = nullptr;
     const std::vector<std::int64_t>* time = nullptr;
+    const std::vector<std::int32_t>* time_span = nullptr; ///< each time's precision (seconds)
     const std::vector<double>* x = nullptr;
     const std::vector<double>* y = nullptr;
     /// Counts input: the rows (unit, year, month, count) and the cell–unit overlaps.
@@ -42,13 +43,15 @@ struct EmergingOutput {
     analysis::Cube cube;
     analysis::EmergingResult result;
     std::size_t without_time = 0, outside_bins = 0;
+    std::size_t coarse = 0;       ///< times coarser than a step (a month in weekly steps): left out
     double dropped_incidents = 0; ///< in a dropped partial step
 };
 
 struct NearRepeatOutput {
     std::string category; ///< "all" or an ICCS code
     analysis::KnoxResult result;
-    bool skipped = false; ///< too many pairs within the largest distance: not computed
+    bool skipped = false;   ///< too many pairs within the largest distance: not computed
+    std::size_t coarse = 0; ///< incidents known only to the month (or a band across days): left out
     std::string skip_reason;
 };
 

@@ -2,14 +2,15 @@
 
 #include "analysis/error.hpp"
 #include "io/gdal_util.hpp"
+#include "io/layer_source.hpp"
+#include "io/text.hpp"
 #include "io/time_parse.hpp"
+#include "io/time_reader.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
 #include <map>
 #include <unordered_map>
 
@@ -17,62 +18,92 @@ namespace vigia::io {
 
 using analysis::RejectReason;
 
+const char* to_string(KeyMatch k) noexcept {
+    switch (k) {
+    case KeyMatch::exact:
+        return "exact";
+    case KeyMatch::number:
+        return "number";
+    case KeyMatch::name:
+        return "name";
+    }
+    return "exact";
+}
+
 namespace {
 
-struct Columns {
-    int key = -1, count = -1, category = -1, year = -1, month = -1;
-};
-
-double whole_number(OGRFeature& f, int i, const std::string& field, const std::string& where,
-                    bool allow_empty) {
-    if (!f.IsFieldSetAndNotNull(i) || *f.GetFieldAsString(i) == '\0') {
+double whole_number(OGRFeature& f, int i, bool numeric, const std::string& field,
+                    const std::string& where, bool allow_empty) {
+    if (!f.IsFieldSetAndNotNull(i) || (!numeric && *f.GetFieldAsString(i) == '\0')) {
         if (allow_empty) return 0;
         throw InputError{fmt::format("{}: row {}: field '{}' is empty", where, f.GetFID(), field)};
     }
-    const char* s = f.GetFieldAsString(i);
-    char* end = nullptr;
-    errno = 0;
-    const double v = std::strtod(s, &end);
-    while (*end == ' ' || *end == '\r')
-        ++end;
-    if (*end || errno == ERANGE || !std::isfinite(v) || v != std::floor(v))
+    if (numeric) {
+        const double v = f.GetFieldAsDouble(i);
+        if (!std::isfinite(v) || v != std::floor(v))
+            throw InputError{fmt::format("{}: row {}: field '{}' = {} is not a whole number", where,
+                                         f.GetFID(), field, v)};
+        return v;
+    }
+    const std::string s = f.GetFieldAsString(i);
+    const auto v = parse_decimal(s, Decimal::automatic);
+    if (!v || *v != std::floor(*v))
         throw InputError{fmt::format("{}: row {}: field '{}' = '{}' is not a whole number", where,
                                      f.GetFID(), field, s)};
-    return v;
+    return *v;
+}
+
+/// The key a unit is matched by under `mode` ("" for none).
+std::string match_key(std::string_view key, KeyMatch mode) {
+    switch (mode) {
+    case KeyMatch::exact:
+        return std::string{key};
+    case KeyMatch::number:
+        if (auto n = key_number(key)) return std::to_string(*n);
+        return {};
+    case KeyMatch::name:
+        return fold_name(key);
+    }
+    return {};
 }
 
 } // namespace
 
 CountsRead read_counts(const CountsSourceSpec& spec, const std::vector<std::string>& unit_keys,
+                       const std::vector<std::string>& unit_names,
                        const std::vector<double>& unit_area, const std::optional<Period>& period) {
     CountsRead out;
-    GDALDatasetUniquePtr ds = open_vector(spec.path);
-    OGRLayer& layer = pick_layer(*ds, spec.path, spec.layer);
-    out.layer = layer.GetName();
-    const std::string where = fmt::format("{} layer '{}'", spec.path, out.layer);
-    Columns c;
-    c.key = require_field(layer, spec.path, spec.key, "key");
-    c.count = require_field(layer, spec.path, spec.count, "count");
-    if (!spec.category.empty())
-        c.category = require_field(layer, spec.path, spec.category, "category");
-    if (!spec.year.empty()) c.year = require_field(layer, spec.path, spec.year, "year");
-    if (!spec.month.empty()) {
-        if (spec.year.empty())
-            throw InputError{fmt::format("{}: month = \"{}\" needs year too", where, spec.month)};
-        c.month = require_field(layer, spec.path, spec.month, "month");
+    OpenLayer source{spec.location()};
+    OGRLayer& layer = source.layer();
+    out.layer = source.name();
+    const std::string where = source.where();
+    const int key_i = find_field(source, spec.key, "key");
+    const int count_i = spec.count.empty() ? -1 : find_field(source, spec.count, "count");
+    const int cat_i = spec.category.empty() ? -1 : find_field(source, spec.category, "category");
+    bool count_numeric = false;
+    if (count_i >= 0) {
+        const OGRFieldType t = layer.GetLayerDefn()->GetFieldDefn(count_i)->GetType();
+        count_numeric = t == OFTReal || t == OFTInteger || t == OFTInteger64;
     }
-
-    // A key may name several polygons (a unit stored as several parts): its counts are then
-    // shared among them by area, and the key is reported.
-    std::unordered_map<std::string, std::vector<std::int32_t>> unit_of;
-    for (std::size_t i = 0; i < unit_keys.size(); ++i)
-        unit_of[unit_keys[i]].push_back(static_cast<std::int32_t>(i));
-    for (const auto& [key, units] : unit_of)
-        if (units.size() > 1) out.shared_keys.emplace_back(key, units.size());
-    std::sort(out.shared_keys.begin(), out.shared_keys.end());
-    std::unordered_map<std::string, std::int32_t> category_of;
-    std::map<std::string, double> unknown;
-    analysis::AreaCounts& ac = out.counts;
+    if (!spec.month.empty() && spec.year.empty())
+        throw InputError{fmt::format("{}: month = \"{}\" needs year too", where, spec.month)};
+    TimeSpec ts = spec.time;
+    if (ts.empty() && !spec.year.empty()) {
+        ts.year = spec.year;
+        ts.month = spec.month;
+    }
+    TimeReader times{source, ts};
+    TextPolicy text{source, spec.encoding};
+    {
+        OGRFeatureDefn* d = layer.GetLayerDefn();
+        for (int i = 0; i < d->GetFieldCount(); ++i)
+            text.observe(d->GetFieldDefn(i)->GetNameRef(), 0);
+    }
+    auto count_of = [&](OGRFeature& f, bool allow_empty) {
+        return count_i < 0
+                   ? 1.0
+                   : whole_number(f, count_i, count_numeric, spec.count, where, allow_empty);
+    };
 
     // With a where filter, every row it removes is listed with its incidents: first the whole
     // table (FID → count), then the rows that pass; the rest were filtered (a NULL filter
@@ -81,68 +112,138 @@ CountsRead read_counts(const CountsSourceSpec& spec, const std::vector<std::stri
     if (!spec.where.empty()) {
         layer.ResetReading();
         for (auto& f : layer)
-            all_rows.emplace_back(f->GetFID(), whole_number(*f, c.count, spec.count, where, true));
+            all_rows.emplace_back(f->GetFID(), count_of(*f, true));
         apply_where(layer, spec.path, spec.where);
     }
+
+    // Pass 1: the rows as read.
+    struct Row {
+        std::int64_t fid;
+        std::int32_t key, category;
+        double n;
+    };
+    std::vector<Row> rows;
+    Interner keys, labels;
     std::vector<std::int64_t> passed_fids;
     layer.ResetReading();
     for (auto& f : layer) {
         ++out.rows;
         if (!spec.where.empty()) passed_fids.push_back(f->GetFID());
-        const std::int64_t row = f->GetFID();
-        const double n = whole_number(*f, c.count, spec.count, where, false);
+        const std::int64_t fid = f->GetFID();
+        const double n = count_of(*f, false);
         if (n < 0)
             throw InputError{
-                fmt::format("{}: row {}: field '{}' = {} is negative", where, row, spec.count, n)};
+                fmt::format("{}: row {}: field '{}' = {} is negative", where, fid, spec.count, n)};
         out.incidents += n;
-        std::int32_t year = 0, month = 0;
-        if (c.year >= 0)
-            year = static_cast<std::int32_t>(whole_number(*f, c.year, spec.year, where, false));
-        if (c.month >= 0) {
-            month = static_cast<std::int32_t>(whole_number(*f, c.month, spec.month, where, false));
-            if (month < 1 || month > 12)
-                throw InputError{fmt::format("{}: row {}: field '{}' = {} is not a month (1-12)",
-                                             where, row, spec.month, month)};
+        times.collect(*f, fid);
+        Row r{fid, -1, -1, n};
+        const std::string key = field_text(*f, key_i);
+        r.key = keys.add(key);
+        if (static_cast<std::size_t>(r.key) + 1 == keys.size()) text.observe(key, fid);
+        if (cat_i >= 0) {
+            const std::string label = field_text(*f, cat_i);
+            r.category = labels.add(label);
+            if (static_cast<std::size_t>(r.category) + 1 == labels.size()) text.observe(label, fid);
         }
-        if (year != 0) {
-            const std::int64_t start = to_seconds(CivilTime{year, month ? month : 1, 1, 0, 0, 0});
-            if (period && (start < period->first || start > period->second)) {
-                out.rejects.add(RejectReason::outside_period, row,
-                                fmt::format("{}-{:02}", year, month), n);
-                continue;
-            }
-            if (out.time_min == analysis::kNoTime || start < out.time_min) out.time_min = start;
-            if (out.time_max == analysis::kNoTime || start > out.time_max) out.time_max = start;
-        }
-        const std::string key = f->GetFieldAsString(c.key);
-        auto u = unit_of.find(key);
-        if (u == unit_of.end()) {
-            unknown[key] += n;
-            out.rejects.add(RejectReason::unknown_unit, row,
-                            fmt::format("{} = '{}'", spec.key, key), n);
-            continue;
-        }
-        std::int32_t cat = -1;
-        if (c.category >= 0) {
-            const std::string label = f->GetFieldAsString(c.category);
-            auto [it, fresh] =
-                category_of.emplace(label, static_cast<std::int32_t>(ac.categories.size()));
-            if (fresh) ac.categories.push_back(label);
-            cat = it->second;
-        }
-        double total_area = 0;
-        for (std::int32_t k : u->second)
-            total_area += unit_area.empty() ? 1.0 : unit_area[k];
-        for (std::int32_t k : u->second) {
-            const double part = unit_area.empty() ? 1.0 : unit_area[k];
-            ac.unit.push_back(k);
-            ac.category.push_back(cat);
-            ac.year.push_back(year);
-            ac.month.push_back(month);
-            ac.count.push_back(total_area > 0 ? n * part / total_area
-                                              : n / static_cast<double>(u->second.size()));
+        rows.push_back(r);
+    }
+    times.decide();
+    text.decide();
+    for (const auto& w : times.warnings())
+        out.warnings.push_back(w);
+    if (!text.warning().empty()) out.warnings.push_back(text.warning());
+
+    // The units each distinct key names. A key may name several polygons (a unit stored as
+    // several parts, or two units of one name): its counts are then shared among them by area.
+    std::unordered_map<std::string, std::vector<std::int32_t>> unit_of;
+    auto index_unit = [&](const std::string& k, std::size_t i) {
+        const std::string m = match_key(k, spec.key_match);
+        if (m.empty()) return;
+        auto& units = unit_of[m];
+        if (std::find(units.begin(), units.end(), static_cast<std::int32_t>(i)) == units.end())
+            units.push_back(static_cast<std::int32_t>(i));
+    };
+    for (std::size_t i = 0; i < unit_keys.size(); ++i)
+        index_unit(unit_keys[i], i);
+    if (spec.key_match == KeyMatch::name)
+        for (std::size_t i = 0; i < unit_names.size(); ++i)
+            index_unit(unit_names[i], i);
+    std::vector<std::string> key_text(keys.size());
+    std::vector<const std::vector<std::int32_t>*> key_units(keys.size(), nullptr);
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+        key_text[k] = text.decode(keys.values()[k]);
+        const std::string m = match_key(key_text[k], spec.key_match);
+        auto it = m.empty() ? unit_of.end() : unit_of.find(m);
+        if (it != unit_of.end()) {
+            key_units[k] = &it->second;
+            if (it->second.size() > 1) out.shared_keys.emplace_back(key_text[k], it->second.size());
         }
     }
+    std::sort(out.shared_keys.begin(), out.shared_keys.end());
+    analysis::AreaCounts& ac = out.counts;
+    for (const std::string& l : labels.values())
+        ac.categories.push_back(text.decode(l));
+
+    // Pass 2: each row's time, then its key.
+    std::map<std::string, double> unknown;
+    bool monthly = true, any_time = false;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const Row& r = rows[i];
+        std::int32_t year = 0, month = 0;
+        if (times.enabled()) {
+            const TimeReader::Result t = times.get(i);
+            if (t.status != TimeReader::Status::ok) {
+                out.rejects.add(t.status == TimeReader::Status::missing ? RejectReason::missing_time
+                                                                        : RejectReason::bad_time,
+                                r.fid, t.detail, r.n);
+                continue;
+            }
+            // Counts per area are kept per month (or year): a finer time names its month.
+            const CivilTime c = from_seconds(t.value.seconds);
+            const bool yearly = t.value.span > 31 * kSpanDay;
+            std::int64_t start = to_seconds(CivilTime{c.year, yearly ? 1 : c.month, 1, 0, 0, 0});
+            std::int32_t span = t.value.span;
+            if (period && !in_period(*period, t.value.seconds, span)) {
+                out.rejects.add(RejectReason::outside_period, r.fid,
+                                yearly ? fmt::format("{}", c.year)
+                                       : fmt::format("{}-{:02}", c.year, c.month),
+                                r.n);
+                continue;
+            }
+            year = c.year;
+            month = yearly ? 0 : c.month;
+            monthly = monthly && !yearly;
+            any_time = true;
+            const std::int64_t end =
+                yearly ? to_seconds(CivilTime{c.year + 1, 1, 1, 0, 0, 0})
+                       : to_seconds(CivilTime{c.month == 12 ? c.year + 1 : c.year,
+                                              c.month == 12 ? 1 : c.month + 1, 1, 0, 0, 0});
+            if (out.time_min == analysis::kNoTime || start < out.time_min) out.time_min = start;
+            if (out.time_max == analysis::kNoTime || start > out.time_max) out.time_max = start;
+            if (out.time_end == analysis::kNoTime || end > out.time_end) out.time_end = end;
+        }
+        const auto* units = key_units[static_cast<std::size_t>(r.key)];
+        if (!units) {
+            const std::string& key = key_text[static_cast<std::size_t>(r.key)];
+            unknown[key] += r.n;
+            out.rejects.add(RejectReason::unknown_unit, r.fid,
+                            fmt::format("{} = '{}'", spec.key, key), r.n);
+            continue;
+        }
+        double total_area = 0;
+        for (std::int32_t k : *units)
+            total_area += unit_area.empty() ? 1.0 : unit_area[k];
+        for (std::int32_t k : *units) {
+            const double part = unit_area.empty() ? 1.0 : unit_area[k];
+            ac.unit.push_back(k);
+            ac.category.push_back(r.category);
+            ac.year.push_back(year);
+            ac.month.push_back(month);
+            ac.count.push_back(total_area > 0 ? r.n * part / total_area
+                                              : r.n / static_cast<double>(units->size()));
+        }
+    }
+    out.monthly = any_time && monthly;
     if (!spec.where.empty()) {
         std::sort(passed_fids.begin(), passed_fids.end());
         for (const auto& [fid, n] : all_rows) {
@@ -157,6 +258,27 @@ CountsRead read_counts(const CountsSourceSpec& spec, const std::vector<std::stri
     out.unknown_keys.assign(unknown.begin(), unknown.end());
     std::stable_sort(out.unknown_keys.begin(), out.unknown_keys.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
+
+    out.info.emplace_back("counts_encoding", text.description());
+    out.info.emplace_back("counts_key_match", to_string(spec.key_match));
+    out.info.emplace_back("counts_form", count_i >= 0 ? "counts per row (" + spec.count + ")"
+                                                      : "one record per row");
+    for (const auto& kv : times.info())
+        out.info.push_back(kv);
+    out.time_suggestion = times.enabled() ? times.suggestion() : "";
+    {
+        std::string examples;
+        for (std::size_t i = 0; i < unit_keys.size() && i < 3; ++i)
+            examples += fmt::format("{}'{}'", i ? ", " : "", unit_keys[i]);
+        if (unit_keys.empty())
+            for (std::size_t i = 0; i < unit_names.size() && i < 3; ++i)
+                examples += fmt::format("{}'{}'", i ? ", " : "", unit_names[i]);
+        out.key_suggestion = fmt::format(
+            "the boundary's keys look like {}; give key_match = \"number\" (5001 = 05001) or "
+            "key_match = \"name\" (case, accents and punctuation folded), or derive the key with "
+            "sql = \"SELECT ... FROM ...\"",
+            examples.empty() ? "nothing" : examples);
+    }
     return out;
 }
 

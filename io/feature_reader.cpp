@@ -2,6 +2,7 @@
 
 #include "analysis/error.hpp"
 #include "io/incident_reader.hpp"
+#include "io/layer_source.hpp"
 
 #include <fmt/format.h>
 
@@ -12,20 +13,30 @@
 namespace vigia::io {
 
 std::vector<std::pair<std::string, std::string>> read_category_map(const std::string& path) {
-    GDALDatasetUniquePtr ds = open_vector(path);
-    OGRLayer& layer = pick_layer(*ds, path, "");
-    const int li = require_field(layer, path, "label", "the offence label");
-    const int ci = require_field(layer, path, "iccs", "the ICCS code");
+    OpenLayer source{LayerLocation{path, "", "", ""}};
+    OGRLayer& layer = source.layer();
+    const int li = find_field(source, "label", "the offence label");
+    const int ci = find_field(source, "iccs", "the ICCS code");
+    std::vector<std::pair<std::string, std::string>> raw;
+    std::vector<std::int64_t> rows;
+    TextPolicy text{source, ""};
+    for (auto& f : layer) {
+        raw.emplace_back(field_text(*f, li), field_text(*f, ci));
+        rows.push_back(f->GetFID());
+        text.observe(raw.back().first, f->GetFID());
+    }
+    text.decide();
     std::vector<std::pair<std::string, std::string>> out;
     std::set<std::string> seen;
-    for (auto& f : layer) {
-        std::string label = f->GetFieldAsString(li), code = f->GetFieldAsString(ci);
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        std::string label = text.decode(raw[i].first), code = text.decode(raw[i].second);
+        const std::int64_t fid = rows[i];
         if (code.empty())
             throw InputError{fmt::format("categories: {} row {}: label '{}' has no iccs code", path,
-                                         f->GetFID(), label)};
+                                         fid, label)};
         if (!seen.insert(label).second)
-            throw InputError{fmt::format("categories: {} row {}: label '{}' is mapped twice", path,
-                                         f->GetFID(), label)};
+            throw InputError{
+                fmt::format("categories: {} row {}: label '{}' is mapped twice", path, fid, label)};
         out.emplace_back(std::move(label), std::move(code));
     }
     return out;
@@ -34,17 +45,16 @@ std::vector<std::pair<std::string, std::string>> read_category_map(const std::st
 FeatureRead read_features(const FeatureSourceSpec& spec, const OGRSpatialReference& target,
                           const std::string& role, bool allow_points, bool allow_polygons) {
     FeatureRead out;
-    GDALDatasetUniquePtr ds = open_vector(spec.path);
-    OGRLayer& layer = pick_layer(*ds, spec.path, spec.layer);
-    out.layer = layer.GetName();
-    const std::string where = fmt::format("{}: {} layer '{}'", role, spec.path, out.layer);
+    OpenLayer source{LayerLocation{spec.path, spec.layer, spec.sql, spec.encoding}};
+    OGRLayer& layer = source.layer();
+    out.layer = source.name();
+    const std::string where = fmt::format("{}: {}", role, source.where());
     auto srs = layer_srs(layer, spec.path, spec.crs);
-    const int name_i = spec.name_field.empty()
-                           ? -1
-                           : require_field(layer, spec.path, spec.name_field, role + " name_field");
-    const int value_i = spec.value_field.empty()
-                            ? -1
-                            : require_field(layer, spec.path, spec.value_field, role + " field");
+    const int name_i =
+        spec.name_field.empty() ? -1 : find_field(source, spec.name_field, role + " name_field");
+    const int value_i =
+        spec.value_field.empty() ? -1 : find_field(source, spec.value_field, role + " field");
+    TextPolicy text{source, spec.encoding};
     if (value_i >= 0) {
         const OGRFieldType t = layer.GetLayerDefn()->GetFieldDefn(value_i)->GetType();
         if (t != OFTInteger && t != OFTInteger64 && t != OFTReal && t != OFTString)
@@ -61,15 +71,16 @@ FeatureRead read_features(const FeatureSourceSpec& spec, const OGRSpatialReferen
         if (!g || g->IsEmpty())
             throw InputError{
                 fmt::format("{}: feature {} (fid {}) has no geometry", where, n, f->GetFID())};
-        const std::string name = name_i >= 0 ? f->GetFieldAsString(name_i) : std::to_string(n);
+        const std::string name = name_i >= 0 ? field_text(*f, name_i) : std::to_string(n);
+        if (name_i >= 0) text.observe(name, f->GetFID());
         double value = 0;
         if (value_i >= 0) {
-            const char* text = f->IsFieldSetAndNotNull(value_i) ? f->GetFieldAsString(value_i) : "";
-            char* end = nullptr;
-            value = std::strtod(text, &end);
-            if (!*text || (end && *end) || !std::isfinite(value))
+            const std::string value_text = field_text(*f, value_i);
+            const auto v = parse_decimal(value_text, Decimal::automatic);
+            if (!v)
                 throw InputError{fmt::format("{}: row {}: field '{}' = '{}' is not a number", where,
-                                             f->GetFID(), spec.value_field, text)};
+                                             f->GetFID(), spec.value_field, value_text)};
+            value = *v;
         }
         OGRGeometryUniquePtr geom{g->clone()};
         geom->flattenTo2D();
@@ -103,6 +114,9 @@ FeatureRead read_features(const FeatureSourceSpec& spec, const OGRSpatialReferen
                                                                         : "polygons")};
         }
     }
+    text.decide();
+    for (std::string& nm : out.names)
+        nm = text.decode(nm);
     if (out.wkb.empty())
         throw InputError{
             fmt::format("{}: has no features{}", where,

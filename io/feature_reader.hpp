@@ -13,6 +13,7 @@ namespace vigia::io {
 
 struct FeatureSourceSpec {
     std::string path, layer, crs, where;
+    std::string sql, encoding;
     std::string name_field;  ///< optional
     std::string value_field; ///< optional; must be numeric in every feature
 };

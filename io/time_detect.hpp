@@ -70,7 +70,7 @@ public:
         time_of_day, ///< HH:MM[:SS], 12-hour clocks, an hour, HHMM, a band, an Excel time
     };
 
-    explicit TimeColumn(Role role, std::string format = {});
+    explicit TimeColumn(Role role = Role::date_time, std::string format = {});
 
     /// Looks at one non-empty value (row: for messages). Cheap: no allocation for the common
     /// forms.

@@ -1,22 +1,22 @@
 #include "io/vector_reader.hpp"
 
 #include "analysis/error.hpp"
+#include "io/layer_source.hpp"
 
 #include <fmt/format.h>
 
 namespace vigia::io {
 
 PolygonSource::PolygonSource(const PolygonSourceSpec& spec) : m_spec{spec} {
-    GDALDatasetUniquePtr ds = open_vector(spec.path);
-    OGRLayer& layer = pick_layer(*ds, spec.path, spec.layer);
-    m_layer = layer.GetName();
+    OpenLayer source{spec.location()};
+    OGRLayer& layer = source.layer();
+    m_layer = source.name();
     m_srs = layer_srs(layer, spec.path, spec.crs);
-    const int name_i = spec.name_field.empty()
-                           ? -1
-                           : require_field(layer, spec.path, spec.name_field, "name_field");
-    const int key_i =
-        spec.key_field.empty() ? -1 : require_field(layer, spec.path, spec.key_field, "unit_key");
-    const std::string where = fmt::format("{} layer '{}'", spec.path, m_layer);
+    const int name_i =
+        spec.name_field.empty() ? -1 : find_field(source, spec.name_field, "name_field");
+    const int key_i = spec.key_field.empty() ? -1 : find_field(source, spec.key_field, "unit_key");
+    const std::string where = source.where();
+    TextPolicy text{source, spec.encoding};
     layer.ResetReading();
     std::int64_t n = 0;
     for (auto& f : layer) {
@@ -35,10 +35,20 @@ PolygonSource::PolygonSource(const PolygonSourceSpec& spec) : m_spec{spec} {
             geom.reset(geom->getLinearGeometry());
         geom->flattenTo2D();
         m_geoms.push_back(std::move(geom));
-        m_names.push_back(name_i >= 0 ? f->GetFieldAsString(name_i) : std::to_string(n));
-        if (key_i >= 0) m_keys.push_back(f->GetFieldAsString(key_i));
+        m_names.push_back(name_i >= 0 ? field_text(*f, name_i) : std::to_string(n));
+        if (name_i >= 0) text.observe(m_names.back(), f->GetFID());
+        if (key_i >= 0) {
+            m_keys.push_back(field_text(*f, key_i));
+            text.observe(m_keys.back(), f->GetFID());
+        }
     }
     if (m_geoms.empty()) throw InputError{fmt::format("{}: has no features", where)};
+    text.decide();
+    for (auto* v : {&m_names, &m_keys})
+        for (std::string& s : *v)
+            s = text.decode(s);
+    m_encoding = text.description();
+    if (!text.warning().empty()) m_warnings.push_back(text.warning());
 }
 
 std::array<double, 2> PolygonSource::centroid_lonlat() const {

@@ -25,6 +25,9 @@ public:
     std::size_t size() const noexcept { return m_geoms.size(); }
     const std::vector<std::string>& names() const noexcept { return m_names; }
     const std::vector<std::string>& keys() const noexcept { return m_keys; }
+    /// The text encoding read, and its warning when it was detected as Windows-1252.
+    const std::string& encoding() const noexcept { return m_encoding; }
+    const std::vector<std::string>& warnings() const noexcept { return m_warnings; }
     /// Longitude/latitude (WGS 84) of the centroid of all the polygons.
     std::array<double, 2> centroid_lonlat() const;
     /// The polygons in `target` as 2-D WKB, with their names.
@@ -36,6 +39,8 @@ private:
     std::unique_ptr<OGRSpatialReference> m_srs;
     std::vector<OGRGeometryUniquePtr> m_geoms;
     std::vector<std::string> m_names, m_keys;
+    std::string m_encoding;
+    std::vector<std::string> m_warnings;
 };
 
 } // namespace vigia::io

@@ -110,18 +110,42 @@ TEST_F(BadInput, SwappedProjectedCoordinateColumnsAreReported) {
     EXPECT_TRUE(LeftNoOutput(out()));
 }
 
-TEST_F(BadInput, ANonNumericCoordinateFailsNamingFieldValueAndRow) {
+TEST_F(BadInput, ANonNumericCoordinateIsRejectedAndListedWithFieldValueAndRow) {
     const RunResult r = run_csv("id,lon,lat\n"
                                 "1,-99.1893747,19.2644542\n"
                                 "2,-99.1874725,19.2653599\n"
                                 "3,-99.1865229,abc\n"
                                 "4,-99.1884303,19.2707814\n",
                                 "x = \"lon\", y = \"lat\", crs = \"EPSG:4326\"");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto ds = open_read(out() / "cuadro.gpkg");
+    ASSERT_TRUE(ds);
+    OGRLayer* rej = ds->GetLayerByName("rejected");
+    ASSERT_NE(rej, nullptr);
+    ASSERT_EQ(rej->GetFeatureCount(), 1);
+    auto f = OGRFeatureUniquePtr{rej->GetNextFeature()};
+    EXPECT_EQ(f->GetFieldAsInteger64("source_row"), 3);
+    EXPECT_STREQ(f->GetFieldAsString("reason"), "bad_coordinates");
+    EXPECT_TRUE(Contains(f->GetFieldAsString("detail"), "lat = 'abc'"));
+    EXPECT_TRUE(Contains(f->GetFieldAsString("detail"), "not a number"));
+}
+
+TEST_F(BadInput, MostCoordinatesUnreadableFailsNamingFieldReasonRowsAndTheKeyThatHelps) {
+    // A Spanish-locale export read with decimal = ".": three of four rows cannot be read.
+    const RunResult r = run_csv("id;lon;lat\n"
+                                "1;-99,1893747;19,2644542\n"
+                                "2;-99,1874725;19,2653599\n"
+                                "3;-99,1865229;19,2656\n"
+                                "4;-99.1884303;19.2707814\n",
+                                "x = \"lon\", y = \"lat\", crs = \"EPSG:4326\", decimal = \".\"");
     EXPECT_EQ(r.exit_code, 1) << r.err;
-    EXPECT_TRUE(Contains(r.err, "row 3"));
-    EXPECT_TRUE(Contains(r.err, "'lat'"));
-    EXPECT_TRUE(Contains(r.err, "'abc'"));
-    EXPECT_TRUE(Contains(r.err, "not a number"));
+    EXPECT_TRUE(Contains(r.err, "incidentes.csv"));
+    EXPECT_TRUE(Contains(r.err, "bad_coordinates"));
+    EXPECT_TRUE(Contains(r.err, "field 'lon, lat'"));
+    EXPECT_TRUE(Contains(r.err, "row 1: lon = '-99,1893747'"));
+    EXPECT_TRUE(Contains(r.err, "row 3:"));
+    EXPECT_TRUE(Contains(r.err, "decimal = \",\""));
+    EXPECT_TRUE(Contains(r.err, "max_rejected_share"));
     EXPECT_TRUE(LeftNoOutput(out()));
 }
 

@@ -195,16 +195,14 @@ TEST_F(Hotspots, ZeroPermutationsLeavesPseudoPEmpty) {
     EXPECT_EQ(run_info(*ds).at("lisa_cluster_p"), "analytic p <= 0.05");
 }
 
-TEST_F(Hotspots, AnAllZeroGridGivesEmptyStatisticsAndAWarningNotACrash) {
+TEST_F(Hotspots, ARunThatCountsNoIncidentFailsNamingTheFilterAndWritesNothing) {
+    // A where that keeps nothing: an all-zero grid would be a run that counts nothing.
     const RunResult r = run("", tmp / "out", ", where = \"delito = 'nada'\"");
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_TRUE(Contains(r.out, "same count"));
-    auto ds = open_read(tmp / "out" / "prueba.gpkg");
-    for (double z : field(*ds, "grid", "gi_z"))
-        EXPECT_EQ(z, -999); // NULL, never NaN
-    for (double c : field(*ds, "grid", "gi_class"))
-        EXPECT_EQ(c, 0);
-    EXPECT_EQ(feature_count(*ds, "hotspots"), 0);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_TRUE(Contains(r.err, "no incident is counted"));
+    EXPECT_TRUE(Contains(r.err, "filtered"));
+    EXPECT_TRUE(Contains(r.err, "delito = 'nada'"));
+    EXPECT_FALSE(fs::exists(tmp / "out" / "prueba.gpkg"));
 }
 
 TEST_F(Hotspots, ABandwidthBelowThePixelIsAManifestError) {

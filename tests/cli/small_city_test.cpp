@@ -323,10 +323,12 @@ TEST_F(SmallCity, RefusesToReplaceAnExistingOutputWithoutOverwrite) {
 namespace vigia::test::cli {
 namespace {
 
-TEST_F(SmallCity, TheCrimeClockCountsByDayAndHourWithMidnightApart) {
+TEST_F(SmallCity, TheCrimeClockCountsByDayAndHourWithDatesAloneApart) {
     // The six counted incidents (see the top of this file) by ISO day and hour:
     //   1 Tue 15/01 13:45 Oeste   2 Sun 03/02 08:30 Oeste   3 Thu 28/02 23:30 Oeste
     //   4 Sun 10/03 22:05 Oeste   5 Fri 01/03 07:00 Este    6 Thu 31/01 (date only) Este
+    // The date alone is known to the day: it counts on its Thursday, in no hour (no_hour),
+    // and is not placed at midnight.
     ASSERT_EQ(run_points().exit_code, 0);
     auto ds = open_read(out() / "cuadro.gpkg");
     ASSERT_TRUE(ds);
@@ -338,7 +340,8 @@ TEST_F(SmallCity, TheCrimeClockCountsByDayAndHourWithMidnightApart) {
     for (auto& f : *l)
         for (int i = 0; i < f->GetFieldCount(); ++i) {
             const std::string name = f->GetFieldDefnRef(i)->GetNameRef();
-            if ((name[0] == 'h' || name == "midnight") && f->GetFieldAsDouble(i) != 0)
+            if ((name[0] == 'h' || name == "midnight" || name == "no_hour") &&
+                f->GetFieldAsDouble(i) != 0)
                 rows[{f->GetFieldAsInteger64("unit_id"), f->GetFieldAsInteger64("day")}][name] =
                     f->GetFieldAsDouble(i);
         }
@@ -346,10 +349,10 @@ TEST_F(SmallCity, TheCrimeClockCountsByDayAndHourWithMidnightApart) {
     auto row = [&](long long unit, long long day) { return rows[std::make_pair(unit, day)]; };
     EXPECT_EQ(row(0, 2), (Row{{"h13", 1}}));
     EXPECT_EQ(row(0, 7), (Row{{"h08", 1}, {"h22", 1}}));
-    EXPECT_EQ(row(0, 4), (Row{{"h23", 1}, {"midnight", 1}}));
+    EXPECT_EQ(row(0, 4), (Row{{"h23", 1}, {"no_hour", 1}}));
     EXPECT_EQ(row(0, 5), (Row{{"h07", 1}}));
-    EXPECT_EQ(row(1, 4), (Row{{"h23", 1}}));      // Oeste
-    EXPECT_EQ(row(2, 4), (Row{{"midnight", 1}})); // Este
+    EXPECT_EQ(row(1, 4), (Row{{"h23", 1}}));     // Oeste
+    EXPECT_EQ(row(2, 4), (Row{{"no_hour", 1}})); // Este
     EXPECT_EQ(row(2, 5), (Row{{"h07", 1}}));
     EXPECT_EQ(rows.size(), 4u + 3u + 2u); // no other row has an incident
     OGRLayer* stats = ds->GetLayerByName("city_stats");
@@ -357,8 +360,10 @@ TEST_F(SmallCity, TheCrimeClockCountsByDayAndHourWithMidnightApart) {
     for (auto& f : *stats)
         if (std::string{f->GetFieldAsString("category")} == "all")
             m[f->GetFieldAsString("metric")] = f->GetFieldAsDouble("value");
-    EXPECT_DOUBLE_EQ(m.at("time_midnight_share"), 1.0 / 6);
+    EXPECT_EQ(m.at("time_midnight_share"), 0);
+    EXPECT_DOUBLE_EQ(m.at("time_no_hour_share"), 1.0 / 6);
     EXPECT_EQ(m.at("time_missing_share"), 0);
+    EXPECT_EQ(m.at("time_month_only_share"), 0);
 }
 
 } // namespace

@@ -29,7 +29,7 @@ TEST(CrimeClock, CountsByDayAndHourWithMidnightAndMissingApart) {
         kNoTime,                          // no time, unit 1
     };
     const std::vector<std::int32_t> unit{0, 1, 0, 0, -1, 1};
-    const CrimeClock c = crime_clock(t, unit, 2);
+    const CrimeClock c = crime_clock(t, {}, unit, 2); // no spans: known to the second
     EXPECT_EQ(c.with_time, 5);
     EXPECT_EQ(c.without_time, 1);
     EXPECT_EQ(c.exact_midnight, 1);
@@ -48,6 +48,34 @@ TEST(CrimeClock, CountsByDayAndHourWithMidnightAndMissingApart) {
     EXPECT_EQ(c.at(1, 2, kMidnight), 1);
     EXPECT_EQ(c.at(2, 0, 13), 1);
     EXPECT_EQ(c.at(2, 6, 23), 0);
+}
+
+TEST(CrimeClock, PrecisionDecidesTheSlotAndNeverInventsAMidnight) {
+    const std::int64_t month = 31 * kDayS;
+    const std::vector<std::int64_t> t{
+        kMonday,                        // a date alone: Monday, no hour
+        kMonday + 14 * kHour,           // 14:00 to the hour → h14
+        kMonday + 15 * kHour + 30 * 60, // 15:30 to the minute → h15
+        kMonday,                        // 00:00 to the minute → midnight (a placeholder?)
+        kMonday,                        // 00:00 to the hour → h00 (hour precision)
+        kMonday + 21 * kHour,           // a 3-hour band 21:00–23:59 → Monday, no hour
+        kMonday + 22 * kHour,           // a band across midnight → no day
+        kMonday,                        // January 2024 as a month → no day
+    };
+    const std::vector<std::int32_t> span{
+        86400, 3600, 60, 60, 3600, 3 * 3600, 4 * 3600, static_cast<std::int32_t>(month)};
+    const std::vector<std::int32_t> unit(t.size(), 0);
+    const CrimeClock c = crime_clock(t, span, unit, 1);
+    EXPECT_EQ(c.with_time, 6);
+    EXPECT_EQ(c.without_day, 2);
+    EXPECT_EQ(c.without_hour, 2);
+    EXPECT_EQ(c.exact_midnight, 1);
+    EXPECT_EQ(c.at(0, 0, kNoHour), 2);
+    EXPECT_EQ(c.at(0, 0, 14), 1);
+    EXPECT_EQ(c.at(0, 0, 15), 1);
+    EXPECT_EQ(c.at(0, 0, 0), 1);
+    EXPECT_EQ(c.at(0, 0, kMidnight), 1);
+    EXPECT_EQ(c.at(1, 0, kNoHour), 2);
 }
 
 #include "analysis/pair_count.hpp"
