@@ -61,7 +61,7 @@ const char* to_string(RejectReason r) noexcept {
 
 void RejectLog::add(RejectReason reason, std::int64_t row, std::string detail, double weight) {
     m_counts[static_cast<std::size_t>(reason)] += weight;
-    m_rows.push_back({row, reason, std::move(detail)});
+    m_rows.push_back({row, reason, std::move(detail), weight});
 }
 
 double RejectLog::total() const noexcept {

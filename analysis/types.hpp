@@ -59,6 +59,7 @@ struct Rejection {
     std::int64_t row;
     RejectReason reason;
     std::string detail;
+    double weight = 1; ///< incidents the record carries (a count for counts tables)
 };
 
 /// Every rejected record, with counts per reason (weighted for counts tables).

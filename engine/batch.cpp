@@ -4,6 +4,7 @@
 #include "engine/alliance.hpp"
 #include "engine/labels.hpp"
 #include "io/layer_styles.hpp"
+#include "io/partial_files.hpp"
 
 #include <fmt/format.h>
 
@@ -71,6 +72,14 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
             if (fs::exists(p)) existing += (existing.empty() ? "" : ", ") + p.string();
         if (!existing.empty())
             throw IoError{fmt::format("{}: exists already; pass --overwrite to replace", existing)};
+    }
+    // Partial files a killed run left beside its outputs.
+    if (const auto stale = io::remove_stale_partials(options.out_dir); !stale.empty()) {
+        std::string names;
+        for (std::size_t i = 0; i < stale.size() && i < 5; ++i)
+            names += (i ? ", " : "") + stale[i].filename().string();
+        std::fprintf(out, "removed %zu partial files left by a stopped run: %s%s\n", stale.size(),
+                     names.c_str(), stale.size() > 5 ? ", ..." : "");
     }
     BatchResult result;
     Progress progress{options.quiet};

@@ -784,14 +784,17 @@ CityFiles write_city(CityOutput& o, const std::filesystem::path& path,
         d.description = "Every input record not counted, with the reason";
         std::vector<std::int64_t> row;
         std::vector<std::string> reason, detail;
+        std::vector<double> weight;
         for (const auto& r : rejects->rows()) {
             row.push_back(r.row);
             reason.push_back(to_string(r.reason));
             detail.push_back(r.detail);
+            weight.push_back(r.weight);
         }
         d.columns.push_back({"source_row", std::move(row)});
         d.columns.push_back({"reason", std::move(reason)});
         d.columns.push_back({"detail", std::move(detail)});
+        if (o.counts) d.columns.push_back({"incidents", std::move(weight)}); // a row is a count
         w.write_private(d);
         tick();
     }

@@ -452,7 +452,10 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
         if (!read.unknown_keys.empty()) {
             std::string list;
             for (std::size_t i = 0; i < read.unknown_keys.size() && i < 5; ++i)
-                list += fmt::format("{}'{}' ({})", i ? ", " : "", read.unknown_keys[i].first,
+                list += fmt::format("{}{} ({})", i ? ", " : "",
+                                    read.unknown_keys[i].first.empty()
+                                        ? std::string{"an empty key"}
+                                        : "'" + read.unknown_keys[i].first + "'",
                                     read.unknown_keys[i].second);
             res.warnings.push_back(fmt::format("{} keys match no sub-unit: {}{}",
                                                read.unknown_keys.size(), list,

@@ -399,8 +399,9 @@ TEST_F(ThreeCities, CountsEachCategoryInItsCellsAndSubUnits) {
         std::map<std::string, std::set<std::string>> names;
         for (const MetricRow& r : metric_rows(*ds, "city_stats"))
             names[r.category].insert(r.category_name);
-        EXPECT_EQ(names, (std::map<std::string, std::set<std::string>>{
-                             {"all", {"all offences"}}, {"0401", {"Robbery"}}, {"0502", {"Theft"}}}));
+        EXPECT_EQ(names,
+                  (std::map<std::string, std::set<std::string>>{
+                      {"all", {"all offences"}}, {"0401", {"Robbery"}}, {"0502", {"Theft"}}}));
     }
 }
 
