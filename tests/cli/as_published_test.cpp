@@ -245,6 +245,7 @@ TEST_F(AsPublished, XlsxSheetWithNumericCoordinatesAndDateCells) {
     // A sheet as a spreadsheet writes it: Real longitude/latitude cells, Date cells.
     const fs::path xlsx = tmp / "delitos.xlsx";
     {
+        GDALAllRegister();
         GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("XLSX");
         ASSERT_NE(drv, nullptr);
         GDALDatasetUniquePtr ds{drv->Create(xlsx.c_str(), 0, 0, 0, GDT_Unknown, nullptr)};
