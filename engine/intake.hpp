@@ -3,7 +3,7 @@
 /// Whether a city's records got in: a run that counts no incident, that loses most records
 /// to one reason, or whose points lie elsewhere fails here, before anything is written, with a
 /// message naming the file, field, reason, example rows and the key that would help
-/// (docs/methods.md §3).
+/// (docs/methods.md §4).
 
 #include "analysis/count.hpp"
 #include "analysis/grid.hpp"

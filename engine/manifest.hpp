@@ -105,7 +105,7 @@ struct CityConfig {
     /// country-wide extract may have); the wrong-CRS checks apply whatever it is.
     double max_outside_share = 1.0;
     /// A reason (other than where, period or outside) may reject at most this share of the
-    /// records before the city fails (docs/methods.md §3).
+    /// records before the city fails (docs/methods.md §4).
     double max_rejected_share = 0.5;
 };
 

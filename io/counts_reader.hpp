@@ -2,7 +2,7 @@
 /// \file
 /// Reading incidents published per area: a table of counts per unit key, or one record per
 /// incident with the area's key or name (no coordinates), optionally per offence and per
-/// year/month or time, joined to the sub-unit polygons by key (docs/methods.md §2).
+/// year/month or time, joined to the sub-unit polygons by key (docs/methods.md §3).
 
 #include "analysis/types.hpp"
 #include "io/incident_reader.hpp"

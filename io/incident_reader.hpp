@@ -2,7 +2,7 @@
 /// \file
 /// Reading incident points (point layers, tables with coordinate or WKT columns) into the
 /// city's CRS, with their time and offence. Every record read ends either in `incidents` or
-/// in `rejects` (docs/methods.md §3).
+/// in `rejects` (docs/methods.md §4).
 
 #include "analysis/types.hpp"
 #include "io/gdal_util.hpp"

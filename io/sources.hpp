@@ -22,7 +22,7 @@ struct PolygonSourceSpec {
     LayerLocation location() const { return {path, layer, sql, encoding}; }
 };
 
-/// Where a record's time comes from (docs/methods.md §3):
+/// Where a record's time comes from (docs/methods.md §5):
 ///  - one field: a date or a date-time;
 ///  - two fields: a date and a time of day (`["fecha", "hora"]`);
 ///  - parts: year and month fields, optionally day, hour and minute.
@@ -52,7 +52,7 @@ struct IncidentSourceSpec {
     LayerLocation location() const { return {path, layer, sql, encoding}; }
 };
 
-/// How a counts table's keys are matched to the sub-units' (docs/methods.md §2).
+/// How a counts table's keys are matched to the sub-units' (docs/methods.md §3).
 enum class KeyMatch : std::uint8_t {
     exact,  ///< the same text
     number, ///< the same whole number: 5001 = "05001"

@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// Time columns as police forces publish them: the format is decided from the whole column
-/// (docs/methods.md §3), every value then parsed with it, and each parsed time keeps its
+/// (docs/methods.md §5), every value then parsed with it, and each parsed time keeps its
 /// precision (the length of the interval it names: a month, a day, a band of hours, a
 /// minute). Pure text processing: no GDAL.
 
