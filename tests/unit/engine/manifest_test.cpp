@@ -285,3 +285,93 @@ near_repeat = { distance_bands_m = [100, 200, 400], time_bands_days = [7, 14], p
     e = error_of("[analysis]\nnear_repeat = { bands = [1] }\n" + city);
     EXPECT_NE(e.find("unknown key 'bands'"), std::string::npos) << e;
 }
+
+namespace {
+/// A one-city manifest with the given incidents table (its `boundary` fixed).
+std::string with_incidents(const std::string& incidents) {
+    return "[[city]]\nname = \"X\"\nboundary = { path = \"b.shp\", name_field = \"n\" }\n"
+           "incidents = " +
+           incidents + "\n";
+}
+} // namespace
+
+TEST(Manifest, TimeTakesAFieldTwoFieldsOrParts) {
+    auto m = parse_manifest(with_incidents(R"({ path = "a.csv", x = "x", y = "y",
+        time = ["fecha", "hora"] })"),
+                            "/m/a.toml");
+    EXPECT_EQ(m.cities[0].incidents->time.fields, (std::vector<std::string>{"fecha", "hora"}));
+    m = parse_manifest(with_incidents(R"({ path = "a.csv", x = "x", y = "y",
+        time = { year = "YEAR", month = "MONTH", day = "DAY", hour = "HOUR", minute = "MINUTE" } })"),
+                       "/m/a.toml");
+    const auto& t = m.cities[0].incidents->time;
+    EXPECT_TRUE(t.parts());
+    EXPECT_EQ(t.minute, "MINUTE");
+    EXPECT_EQ(t.describe(), "year = YEAR, month = MONTH, day = DAY, hour = HOUR, minute = MINUTE");
+    m = parse_manifest(with_incidents(R"({ path = "a.csv", x = "x", y = "y", time = "f",
+        time_format = "%m/%d/%Y %I:%M:%S %p", decimal = ",", encoding = "CP1252",
+        max_outside_share = 0.2, max_rejected_share = 0.9 })"),
+                       "/m/a.toml");
+    const CityConfig& c = m.cities[0];
+    EXPECT_EQ(c.incidents->time.format, "%m/%d/%Y %I:%M:%S %p");
+    EXPECT_EQ(c.incidents->decimal, vigia::io::Decimal::comma);
+    EXPECT_EQ(c.incidents->encoding, "CP1252");
+    EXPECT_EQ(c.max_outside_share, 0.2);
+    EXPECT_EQ(c.max_rejected_share, 0.9);
+}
+
+TEST(Manifest, RecordsPerAreaKeyMatchAndSql) {
+    const auto m = parse_manifest(with_incidents(R"({ counts = "r.csv", key = "Canton",
+        key_match = "name", time = ["Fecha", "Hora"] })"),
+                                  "/m/a.toml");
+    const auto& s = *m.cities[0].counts;
+    EXPECT_EQ(s.key_match, vigia::io::KeyMatch::name);
+    EXPECT_TRUE(s.count.empty());                        // one record per row
+    EXPECT_TRUE(m.cities[0].boundary.key_field.empty()); // names matched against name_field
+    const auto q = parse_manifest(with_incidents(R"({ counts = "r.csv", key = "mun",
+        unit_key = "cod", key_match = "number", sql = "SELECT 1 AS mun FROM r" })"),
+                                  "/m/a.toml");
+    EXPECT_EQ(q.cities[0].counts->sql, "SELECT 1 AS mun FROM r");
+}
+
+TEST(Manifest, BadInputKeysAreNamedWithTheirLines) {
+    EXPECT_NE(error_of(with_incidents(R"({ path = "a.csv", time = "f", time_format = "%d/%m" })"))
+                  .find("time_format must contain the year"),
+              std::string::npos);
+    EXPECT_NE(error_of(with_incidents(R"({ path = "a.csv", time = "f", time_format = "%Y %q" })"))
+                  .find("%q is not supported"),
+              std::string::npos);
+    EXPECT_NE(error_of(with_incidents(R"({ path = "a.csv", time_format = "%Y" })"))
+                  .find("time_format needs time"),
+              std::string::npos);
+    EXPECT_NE(error_of(with_incidents(R"({ path = "a.csv", time = ["a", "b", "c"] })"))
+                  .find("names one field"),
+              std::string::npos);
+    EXPECT_NE(error_of(with_incidents(
+                           R"({ path = "a.csv", time = { year = "Y", hour = "H", month = "M" } })"))
+                  .find("hour needs day"),
+              std::string::npos);
+    EXPECT_NE(error_of(with_incidents(R"({ path = "a.csv", decimal = ";" })")).find("decimal"),
+              std::string::npos);
+    EXPECT_NE(error_of(with_incidents(R"({ path = "a.csv", encoding = "KLINGON-8" })"))
+                  .find("not an encoding iconv knows"),
+              std::string::npos);
+    EXPECT_NE(error_of(with_incidents(R"({ path = "a.csv", layer = "l", sql = "SELECT 1" })"))
+                  .find("give layer or sql, not both"),
+              std::string::npos);
+    EXPECT_NE(error_of(with_incidents(R"({ path = "a.csv", max_outside_share = 2 })"))
+                  .find("max_outside_share must be between 0 and 1"),
+              std::string::npos);
+    EXPECT_NE(error_of(with_incidents(R"({ counts = "c.csv", key = "k", key_match = "fuzzy" })"))
+                  .find("key_match = \"fuzzy\""),
+              std::string::npos);
+    EXPECT_NE(error_of(with_incidents(R"({ counts = "c.csv", key = "k" })")).find("unit_key"),
+              std::string::npos);
+    EXPECT_NE(error_of(with_incidents(R"({ counts = "c.csv", key = "k", unit_key = "u",
+        year = "y", time = "t" })"))
+                  .find("give time, or year and month, not both"),
+              std::string::npos);
+    // The line of the offending key is named.
+    const std::string e =
+        error_of("\n\n" + with_incidents("{ path = \"a.csv\",\n  decimal = \"x\" }"));
+    EXPECT_NE(e.find("alliance.toml:7:"), std::string::npos) << e;
+}
