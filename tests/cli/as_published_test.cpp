@@ -421,6 +421,26 @@ TEST_F(AsPublished, RecordsPerCantonNameMatchFoldingCaseAndAccents) {
     EXPECT_EQ(month, (std::map<std::string, double>{{"2018-12", 5}}));
 }
 
+TEST_F(AsPublished, CountsWithMonthNamesInTheirLanguages) {
+    // A ministry's monthly counts with the month written out (es, pt, en).
+    const RunResult r = run_city(
+        "{ counts = " +
+            csv("meses.csv", "codigo,anio,mes,total\n"
+                             "05001,2018,ENERO,4\n05001,2018,Febrero,2\n05002,2018,março,3\n"
+                             "05002,2018,April,1\n05002,2018,Brumario,9\n") +
+            ", key = \"codigo\", unit_key = \"codigo\", count = \"total\", year = \"anio\", "
+            "month = \"mes\" }",
+        coded_boundary(tmp));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto ds = open_read(out() / "cuadro.gpkg");
+    std::map<std::string, double> month;
+    for (auto& f : *ds->GetLayerByName("unit_counts"))
+        month[two(f->GetFieldAsInteger("month"))] += f->GetFieldAsDouble("count");
+    EXPECT_EQ(month, (std::map<std::string, double>{{"01", 4}, {"02", 2}, {"03", 3}, {"04", 1}}));
+    const auto i = run_info(*ds);
+    EXPECT_EQ(info_number(i, "rejected_bad_time"), 9); // Brumario is no month: its 9 listed
+}
+
 TEST_F(AsPublished, SqlDerivesTheKeyFromAnEightDigitCode) {
     // A DANE code 05001000 (municipality 05001, then a 3-digit populated place).
     const RunResult r = run_city(
