@@ -2,6 +2,7 @@
 
 #include "analysis/error.hpp"
 #include "io/gdal_util.hpp"
+#include "io/text.hpp"
 
 #include <fmt/format.h>
 
@@ -26,7 +27,8 @@ std::string examples(const analysis::RejectLog& rejects, RejectReason reason) {
     int n = 0;
     for (const analysis::Rejection& r : rejects.rows()) {
         if (r.reason != reason) continue;
-        out += fmt::format("{}row {}: {}", n ? "; " : "", r.row, r.detail);
+        out += fmt::format("{}row {}: {}", n ? "; " : "", r.row,
+                           io::valid_utf8(r.detail) ? r.detail : io::cp1252_to_utf8(r.detail));
         if (++n == 3) break;
     }
     return out;

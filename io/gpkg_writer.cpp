@@ -1,6 +1,7 @@
 #include "io/gpkg_writer.hpp"
 
 #include "analysis/error.hpp"
+#include "io/text.hpp"
 #include "io/time_parse.hpp"
 
 #include <fmt/format.h>
@@ -100,9 +101,16 @@ void set_field(OGRFeature& f, int i, const Column& c, std::size_t row) {
     case 1:
         f.SetField(i, std::get<1>(c.values)[row]);
         break;
-    case 2:
-        f.SetField(i, std::get<2>(c.values)[row].c_str());
+    case 2: {
+        // Every string written is valid UTF-8: a raw value quoted in a message (a date as
+        // read from a Latin-1 file) is decoded as Windows-1252 here.
+        const std::string& v = std::get<2>(c.values)[row];
+        if (valid_utf8(v))
+            f.SetField(i, v.c_str());
+        else
+            f.SetField(i, cp1252_to_utf8(v).c_str());
         break;
+    }
     default: {
         const std::int64_t s = std::get<3>(c.values).seconds[row];
         if (s == analysis::kNoTime) {
@@ -175,7 +183,8 @@ void GpkgWriter::write(const LayerData& d) {
 
 void GpkgWriter::set_metadata(const std::string& key, const std::string& value) {
     GdalErrorScope errors;
-    if (m_ds->SetMetadataItem(key.c_str(), value.c_str()) != CE_None)
+    const std::string text = valid_utf8(value) ? value : cp1252_to_utf8(value);
+    if (m_ds->SetMetadataItem(key.c_str(), text.c_str()) != CE_None)
         throw IoError{fmt::format("{}: cannot write metadata '{}': {}", m_path.string(), key,
                                   errors.last_error())};
 }

@@ -228,7 +228,7 @@ TEST_F(AsPublished, SemicolonFileWithDecimalCommas) {
     // Excel in a Spanish locale: ';' between fields, ',' in the numbers, degrees.
     const RunResult r =
         run_city("{ path = " +
-                 csv("excel_es.csv", "id;lon;lat;fecha\n"
+                 csv("excel_es.csv", "\xEF\xBB\xBFid;lon;lat;fecha\n" // with Excel's UTF-8 BOM
                                      "1;-99,1879488;19,2658113;01/12/2018\n"
                                      "2;-99,1831907;19,2658162;25/12/2018\n"
                                      "3;-99,1879540;19,2703300;31/12/2018\n") +
