@@ -1,0 +1,398 @@
+// vigia_golden: compares two output folders value by value (issue 11). Every GeoPackage's
+// tables (every row, every column, geometries as WKB), its metadata, every raster's pixels,
+// every CSV's cells and every PNG's bytes; timings (run_info and metadata keys time_*_s),
+// run_at_utc, gpkg_contents.last_change and layer_styles.update_time are left out. Exit 0:
+// identical; 1: differences (listed); 2: usage or unreadable files.
+//
+//   vigia_golden [--tolerance REL] [--ignore-table NAME]... [--ignore-column TABLE.COLUMN]...
+//                [--ignore-key REGEX]... [--skip-images] [--max-report N] DIR_A DIR_B
+
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Options {
+    double tolerance = 0; ///< relative, for reals; 0: bit for bit (NaN equals NaN)
+    std::set<std::string> ignore_tables{"sqlite_sequence"};
+    std::set<std::string> ignore_columns{"gpkg_contents.last_change", "layer_styles.update_time"};
+    std::vector<std::regex> ignore_keys{std::regex{"^time_.*_s$"}, std::regex{"^run_at_utc$"},
+                                        std::regex{"^vigia_time_.*_s$"},
+                                        std::regex{"^vigia_run_at_utc$"}};
+    bool skip_images = false;
+    std::size_t max_report = 50;
+};
+
+struct Report {
+    std::size_t differences = 0, compared_values = 0, files = 0;
+    std::size_t max_report = 50;
+    std::map<std::string, std::size_t> per_table;
+    void add(const std::string& where, const std::string& what) {
+        ++differences;
+        ++per_table[where.substr(0, where.find(' '))];
+        if (differences <= max_report) std::printf("%s: %s\n", where.c_str(), what.c_str());
+    }
+};
+
+bool ignored_key(const Options& o, const std::string& key) {
+    return std::any_of(o.ignore_keys.begin(), o.ignore_keys.end(),
+                       [&](const std::regex& r) { return std::regex_search(key, r); });
+}
+
+bool same_real(double a, double b, double tol) {
+    if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
+    if (tol <= 0) return std::memcmp(&a, &b, sizeof a) == 0 || a == b; // +0 == -0
+    return std::fabs(a - b) <= tol * std::max(std::fabs(a), std::fabs(b));
+}
+
+std::vector<std::string> tables_of(GDALDataset& ds) {
+    std::vector<std::string> out;
+    OGRLayer* l = ds.ExecuteSQL(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'rtree_%' AND "
+        "name NOT LIKE 'sqlite_%' ORDER BY name",
+        nullptr, nullptr);
+    if (!l) return out;
+    for (auto& f : *l)
+        out.emplace_back(f->GetFieldAsString(0));
+    ds.ReleaseResultSet(l);
+    return out;
+}
+
+/// A row of a table as comparable values (the run_info key kept apart to skip timings).
+struct Row {
+    std::vector<std::string> text;
+    std::vector<double> real;
+    std::vector<int> kind; ///< 0 null, 1 text, 2 real, 3 integer
+    std::string wkb;
+};
+
+std::vector<Row> rows_of(GDALDataset& ds, const std::string& table,
+                         std::vector<std::string>& columns) {
+    std::vector<Row> out;
+    const std::string sql = "SELECT * FROM \"" + table + "\" ORDER BY rowid";
+    OGRLayer* l = ds.ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    if (!l) {
+        // Views or tables without rowid.
+        const std::string plain = "SELECT * FROM \"" + table + "\"";
+        l = ds.ExecuteSQL(plain.c_str(), nullptr, nullptr);
+    }
+    if (!l) return out;
+    OGRFeatureDefn* d = l->GetLayerDefn();
+    columns.clear();
+    for (int i = 0; i < d->GetFieldCount(); ++i)
+        columns.emplace_back(d->GetFieldDefn(i)->GetNameRef());
+    for (auto& f : *l) {
+        Row r;
+        for (int i = 0; i < d->GetFieldCount(); ++i) {
+            if (!f->IsFieldSetAndNotNull(i)) {
+                r.kind.push_back(0);
+                r.text.emplace_back();
+                r.real.push_back(0);
+                continue;
+            }
+            const OGRFieldType t = d->GetFieldDefn(i)->GetType();
+            if (t == OFTReal) {
+                r.kind.push_back(2);
+                r.real.push_back(f->GetFieldAsDouble(i));
+                r.text.emplace_back();
+            } else if (t == OFTInteger || t == OFTInteger64) {
+                r.kind.push_back(3);
+                r.text.emplace_back(f->GetFieldAsString(i));
+                r.real.push_back(0);
+            } else {
+                r.kind.push_back(1);
+                r.text.emplace_back(f->GetFieldAsString(i));
+                r.real.push_back(0);
+            }
+        }
+        if (const OGRGeometry* g = f->GetGeometryRef()) {
+            std::string w(static_cast<std::size_t>(g->WkbSize()), '\0');
+            g->exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(w.data()), wkbVariantIso);
+            r.wkb = std::move(w);
+        }
+        out.push_back(std::move(r));
+    }
+    ds.ReleaseResultSet(l);
+    return out;
+}
+
+std::string show(const Row& r, std::size_t i) {
+    switch (r.kind[i]) {
+    case 0:
+        return "NULL";
+    case 2: {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.17g", r.real[i]);
+        return buf;
+    }
+    default:
+        return "'" + r.text[i].substr(0, 120) + "'";
+    }
+}
+
+void compare_gpkg(const fs::path& a, const fs::path& b, const std::string& name, const Options& o,
+                  Report& rep) {
+    GDALDatasetUniquePtr da{GDALDataset::Open(a.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY)};
+    GDALDatasetUniquePtr db{GDALDataset::Open(b.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY)};
+    if (!da || !db) {
+        rep.add(name, "cannot open one of the two GeoPackages");
+        return;
+    }
+    const auto ta = tables_of(*da), tb = tables_of(*db);
+    for (const auto& t : ta)
+        if (!std::binary_search(tb.begin(), tb.end(), t) && !o.ignore_tables.count(t))
+            rep.add(name + ":" + t, "table only in the first");
+    for (const auto& t : tb)
+        if (!std::binary_search(ta.begin(), ta.end(), t) && !o.ignore_tables.count(t))
+            rep.add(name + ":" + t, "table only in the second");
+    for (const auto& t : ta) {
+        if (!std::binary_search(tb.begin(), tb.end(), t) || o.ignore_tables.count(t)) continue;
+        if (t == "gpkg_metadata" || t == "gpkg_metadata_reference") continue; // below, by key
+        const std::string where = name + ":" + t;
+        std::vector<std::string> ca, cb;
+        const auto ra = rows_of(*da, t, ca);
+        const auto rb = rows_of(*db, t, cb);
+        if (ca != cb) {
+            rep.add(where, "columns differ");
+            continue;
+        }
+        const int key_col =
+            t == "run_info" ? static_cast<int>(std::find(ca.begin(), ca.end(), "key") - ca.begin())
+                            : -1;
+        auto skip_row = [&](const Row& r) {
+            return key_col >= 0 && key_col < static_cast<int>(ca.size()) &&
+                   ignored_key(o, r.text[static_cast<std::size_t>(key_col)]);
+        };
+        std::vector<const Row*> fa, fb;
+        for (const auto& r : ra)
+            if (!skip_row(r)) fa.push_back(&r);
+        for (const auto& r : rb)
+            if (!skip_row(r)) fb.push_back(&r);
+        if (fa.size() != fb.size()) {
+            rep.add(where,
+                    "rows: " + std::to_string(fa.size()) + " vs " + std::to_string(fb.size()));
+            continue;
+        }
+        for (std::size_t k = 0; k < fa.size(); ++k) {
+            const Row& x = *fa[k];
+            const Row& y = *fb[k];
+            for (std::size_t i = 0; i < ca.size(); ++i) {
+                if (o.ignore_columns.count(t + "." + ca[i])) continue;
+                ++rep.compared_values;
+                bool same = x.kind[i] == y.kind[i];
+                if (same && x.kind[i] == 2) same = same_real(x.real[i], y.real[i], o.tolerance);
+                if (same && (x.kind[i] == 1 || x.kind[i] == 3)) same = x.text[i] == y.text[i];
+                if (!same)
+                    rep.add(where + " row " + std::to_string(k + 1) + " " + ca[i],
+                            show(x, i) + " vs " + show(y, i));
+            }
+            ++rep.compared_values;
+            if (x.wkb != y.wkb)
+                rep.add(where + " row " + std::to_string(k + 1), "geometry differs");
+        }
+    }
+    // Metadata items of the file (run_info is repeated there), timings aside.
+    auto items = [&](GDALDataset& ds) {
+        std::map<std::string, std::string> m;
+        if (char** md = ds.GetMetadata())
+            for (char** p = md; *p; ++p) {
+                char* key = nullptr;
+                const char* value = CPLParseNameValue(*p, &key);
+                if (key && !ignored_key(o, key)) m[key] = value ? value : "";
+                CPLFree(key);
+            }
+        return m;
+    };
+    const auto ma = items(*da), mb = items(*db);
+    for (const auto& [k, v] : ma) {
+        ++rep.compared_values;
+        auto it = mb.find(k);
+        if (it == mb.end())
+            rep.add(name + ":metadata", k + " only in the first");
+        else if (it->second != v)
+            rep.add(name + ":metadata " + k,
+                    "'" + v.substr(0, 120) + "' vs '" + it->second.substr(0, 120) + "'");
+    }
+    for (const auto& [k, v] : mb)
+        if (!ma.count(k)) rep.add(name + ":metadata", k + " only in the second");
+}
+
+void compare_raster(const fs::path& a, const fs::path& b, const std::string& name, const Options& o,
+                    Report& rep) {
+    GDALDatasetUniquePtr da{GDALDataset::Open(a.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY)};
+    GDALDatasetUniquePtr db{GDALDataset::Open(b.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY)};
+    if (!da || !db) {
+        rep.add(name, "cannot open one of the two rasters");
+        return;
+    }
+    if (da->GetRasterCount() != db->GetRasterCount() ||
+        da->GetRasterXSize() != db->GetRasterXSize() ||
+        da->GetRasterYSize() != db->GetRasterYSize()) {
+        rep.add(name, "raster shape differs");
+        return;
+    }
+    double ga[6], gb[6];
+    if (da->GetGeoTransform(ga) == CE_None && db->GetGeoTransform(gb) == CE_None)
+        for (int i = 0; i < 6; ++i)
+            if (!same_real(ga[i], gb[i], o.tolerance)) rep.add(name, "geotransform differs");
+    const int w = da->GetRasterXSize(), h = da->GetRasterYSize();
+    std::vector<double> la(static_cast<std::size_t>(w)), lb(static_cast<std::size_t>(w));
+    for (int band = 1; band <= da->GetRasterCount(); ++band) {
+        std::size_t diff = 0;
+        for (int y = 0; y < h; ++y) {
+            if (da->GetRasterBand(band)->RasterIO(GF_Read, 0, y, w, 1, la.data(), w, 1, GDT_Float64,
+                                                  0, 0) != CE_None ||
+                db->GetRasterBand(band)->RasterIO(GF_Read, 0, y, w, 1, lb.data(), w, 1, GDT_Float64,
+                                                  0, 0) != CE_None) {
+                rep.add(name, "cannot read band " + std::to_string(band));
+                return;
+            }
+            for (int x = 0; x < w; ++x) {
+                ++rep.compared_values;
+                if (!same_real(la[static_cast<std::size_t>(x)], lb[static_cast<std::size_t>(x)],
+                               o.tolerance))
+                    ++diff;
+            }
+        }
+        if (diff)
+            rep.add(name + " band " + std::to_string(band),
+                    std::to_string(diff) + " pixels differ");
+    }
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in{p, std::ios::binary};
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+void compare_text(const fs::path& a, const fs::path& b, const std::string& name, Report& rep) {
+    std::istringstream sa{slurp(a)}, sb{slurp(b)};
+    std::string la, lb;
+    std::size_t line = 0;
+    while (true) {
+        const bool ea = !std::getline(sa, la), eb = !std::getline(sb, lb);
+        ++line;
+        if (ea || eb) {
+            if (ea != eb) rep.add(name, "line counts differ at line " + std::to_string(line));
+            break;
+        }
+        ++rep.compared_values;
+        if (la != lb)
+            rep.add(name + " line " + std::to_string(line),
+                    "'" + la.substr(0, 120) + "' vs '" + lb.substr(0, 120) + "'");
+    }
+}
+
+void compare_dirs(const fs::path& a, const fs::path& b, const Options& o, Report& rep) {
+    std::set<std::string> na, nb;
+    for (const auto& e : fs::directory_iterator(a))
+        if (e.is_regular_file() && e.path().filename().string()[0] != '.')
+            na.insert(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(b))
+        if (e.is_regular_file() && e.path().filename().string()[0] != '.')
+            nb.insert(e.path().filename().string());
+    for (const auto& n : na)
+        if (!nb.count(n)) rep.add(n, "only in the first folder");
+    for (const auto& n : nb)
+        if (!na.count(n)) rep.add(n, "only in the second folder");
+    for (const auto& n : na) {
+        if (!nb.count(n)) continue;
+        ++rep.files;
+        const std::string ext = fs::path{n}.extension().string();
+        if (ext == ".gpkg")
+            compare_gpkg(a / n, b / n, n, o, rep);
+        else if (ext == ".tif")
+            compare_raster(a / n, b / n, n, o, rep);
+        else if (ext == ".csv" || ext == ".tsv" || ext == ".txt" || ext == ".json")
+            compare_text(a / n, b / n, n, rep);
+        else if (ext == ".png") {
+            if (o.skip_images) continue;
+            ++rep.compared_values;
+            if (slurp(a / n) != slurp(b / n)) rep.add(n, "image bytes differ");
+        } else {
+            ++rep.compared_values;
+            if (slurp(a / n) != slurp(b / n)) rep.add(n, "bytes differ");
+        }
+    }
+}
+
+int usage(const char* why) {
+    std::fprintf(stderr,
+                 "vigia_golden: %s\nusage: vigia_golden [--tolerance REL] [--ignore-table NAME]... "
+                 "[--ignore-column TABLE.COLUMN]... [--ignore-key REGEX]... [--skip-images] "
+                 "[--max-report N] DIR_A DIR_B\n",
+                 why);
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Options o;
+    std::vector<std::string> dirs;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
+        if (a == "--tolerance") {
+            const char* v = next();
+            if (!v) return usage("--tolerance needs a value");
+            o.tolerance = std::atof(v);
+        } else if (a == "--ignore-table") {
+            const char* v = next();
+            if (!v) return usage("--ignore-table needs a name");
+            o.ignore_tables.insert(v);
+        } else if (a == "--ignore-column") {
+            const char* v = next();
+            if (!v) return usage("--ignore-column needs TABLE.COLUMN");
+            o.ignore_columns.insert(v);
+        } else if (a == "--ignore-key") {
+            const char* v = next();
+            if (!v) return usage("--ignore-key needs a regular expression");
+            o.ignore_keys.emplace_back(v);
+        } else if (a == "--skip-images") {
+            o.skip_images = true;
+        } else if (a == "--max-report") {
+            const char* v = next();
+            if (!v) return usage("--max-report needs a number");
+            o.max_report = static_cast<std::size_t>(std::atol(v));
+        } else if (!a.empty() && a[0] == '-') {
+            return usage(("unknown option " + a).c_str());
+        } else {
+            dirs.push_back(a);
+        }
+    }
+    if (dirs.size() != 2) return usage("give two folders");
+    for (const auto& d : dirs)
+        if (!fs::is_directory(d)) return usage((d + " is not a folder").c_str());
+    GDALAllRegister();
+    CPLSetErrorHandler(CPLQuietErrorHandler);
+    Report rep;
+    rep.max_report = o.max_report;
+    compare_dirs(dirs[0], dirs[1], o, rep);
+    if (rep.differences > rep.max_report)
+        std::printf("... and %zu more differences\n", rep.differences - rep.max_report);
+    for (const auto& [t, n] : rep.per_table)
+        if (rep.differences) std::printf("  %s: %zu differences\n", t.c_str(), n);
+    std::printf("%zu files, %zu values compared, %zu differences\n", rep.files, rep.compared_values,
+                rep.differences);
+    return rep.differences ? 1 : 0;
+}
