@@ -12,17 +12,22 @@ public:
     CLI::App* setup(CLI::App& app) override {
         CLI::App* sub = app.add_subcommand(
             "info",
-            "Describe a vector file: layers, geometry, CRS, counts, extent, fields, time span");
+            "Describe a vector file: layers, geometry, CRS, counts, extent, encoding, fields, "
+            "time formats and spans, coordinate columns, area keys and categories");
         sub->add_option("file", m_file, "Any file GDAL/OGR reads")->required();
+        sub->add_flag("--manifest", m_manifest,
+                      "Print a draft [[city]] block for the manifest instead (TOML, to edit)");
         return sub;
     }
     int run() override {
-        std::fputs(io::describe(m_file).c_str(), stdout);
+        const std::string text = m_manifest ? io::draft_manifest(m_file) : io::describe(m_file);
+        std::fputs(text.c_str(), stdout);
         return 0;
     }
 
 private:
     std::string m_file;
+    bool m_manifest = false;
 };
 
 } // namespace
