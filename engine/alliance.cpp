@@ -1,5 +1,7 @@
 #include "engine/alliance.hpp"
 
+#include "engine/publish.hpp"
+
 #include "analysis/error.hpp"
 #include "engine/iccs.hpp"
 #include "engine/labels.hpp"

@@ -196,54 +196,64 @@ HotspotResults hotspot_stage(const HotspotInput& in, const AnalysisParams& param
     add(s, "hotspot_areas", static_cast<double>(r.areas.size()), "areas",
         "contiguous hot-spot areas");
 
-    if (in.train_counts) {
-        // Hot spots of the first period against the second: the same weights and classes.
-        auto hot = [&](const std::vector<double>& x) {
-            const std::vector<double> z = gi_star_z(x, grid_w);
-            std::vector<double> p(z.size());
-            for (std::size_t i = 0; i < z.size(); ++i)
-                p[i] = two_sided_p(z[i]);
-            const auto cls = confidence_classes(z, p, params.fdr);
-            std::vector<std::uint8_t> h(cls.size());
-            for (std::size_t i = 0; i < cls.size(); ++i)
-                h[i] = cls[i] >= 2;
-            return h;
-        };
-        const Stability st = stability(*in.train_counts, *in.test_counts, grid.area_km2,
-                                       hot(*in.train_counts), hot(*in.test_counts));
-        r.train_text = in.train_text;
-        r.test_text = in.test_text;
-        add(s, "pai", st.pai, "ratio",
-            "Predictive Accuracy Index: test incidents in train hot cells / their area share");
-        add(s, "rri", st.rri, "ratio", "Recapture Rate Index (Levine 2008) of the train hot cells");
-        add(s, "hit_rate", st.hit_rate, "share", "share of test incidents in train hot cells");
-        add(s, "hotspot_jaccard", st.jaccard, "share", "overlap of the train and test hot cells");
-    }
+    // Hot-spot stability (its own stage), in its place among the statistics.
+    if (in.stability) s.insert(s.end(), in.stability->begin(), in.stability->end());
     r.scale = incremental_autocorrelation(grid, counts);
     add(s, "data_scale_m", r.scale.chosen_m > 0 ? r.scale.chosen_m : nan, "m",
         "distance band the data would choose (ArcGIS OHSA rule: " + r.scale.rule + ")");
     add(s, "mean_neighbours", binary.mean_neighbours(), "cells",
         "mean neighbours per cell (self excluded)");
 
-    if (in.kde && in.x && !in.x->empty()) {
-        r.kde_bandwidth_auto_m = silverman_bandwidth(*in.x, *in.y);
-        r.kde_bandwidth_m =
-            params.kde.bandwidth_m > 0 ? params.kde.bandwidth_m : r.kde_bandwidth_auto_m;
-        if (r.kde_bandwidth_m < params.kde.pixel_m) {
-            r.warnings.push_back(fmt::format(
-                "kernel density skipped: the automatic bandwidth ({:.1f} m) is below the pixel "
-                "size ({} m); give [analysis] kde.bandwidth_m",
-                r.kde_bandwidth_m, params.kde.pixel_m));
-        } else {
-            Raster raster = boundary_raster(*in.boundary, params.kde.pixel_m);
-            kernel_density(raster, *in.x, *in.y, params.kde.kernel, r.kde_bandwidth_m);
-            r.kde = std::move(raster);
-        }
-        add(s, "kde_bandwidth_m", r.kde_bandwidth_m, "m", "kernel density bandwidth used");
-        add(s, "kde_bandwidth_auto_m", r.kde_bandwidth_auto_m, "m",
-            "ArcGIS's default (spatial Silverman rule)");
-    }
     return r;
+}
+
+std::vector<CityStat> stability_stats(const Grid& grid, const Weights& grid_w,
+                                      const std::vector<double>& train_counts,
+                                      const std::vector<double>& test_counts,
+                                      const AnalysisParams& params) {
+    // Hot spots of the first period against the second: the same weights and classes.
+    auto hot = [&](const std::vector<double>& x) {
+        const std::vector<double> z = gi_star_z(x, grid_w);
+        std::vector<double> p(z.size());
+        for (std::size_t i = 0; i < z.size(); ++i)
+            p[i] = two_sided_p(z[i]);
+        const auto cls = confidence_classes(z, p, params.fdr);
+        std::vector<std::uint8_t> h(cls.size());
+        for (std::size_t i = 0; i < cls.size(); ++i)
+            h[i] = cls[i] >= 2;
+        return h;
+    };
+    const Stability st =
+        stability(train_counts, test_counts, grid.area_km2, hot(train_counts), hot(test_counts));
+    std::vector<CityStat> s;
+    add(s, "pai", st.pai, "ratio",
+        "Predictive Accuracy Index: test incidents in train hot cells / their area share");
+    add(s, "rri", st.rri, "ratio", "Recapture Rate Index (Levine 2008) of the train hot cells");
+    add(s, "hit_rate", st.hit_rate, "share", "share of test incidents in train hot cells");
+    add(s, "hotspot_jaccard", st.jaccard, "share", "overlap of the train and test hot cells");
+    return s;
+}
+
+void kernel_density_stage(HotspotResults& r, const Boundary& boundary, const std::vector<double>& x,
+                          const std::vector<double>& y, const AnalysisParams& params) {
+    if (x.empty()) return;
+    auto& s = r.stats;
+    r.kde_bandwidth_auto_m = silverman_bandwidth(x, y);
+    r.kde_bandwidth_m =
+        params.kde.bandwidth_m > 0 ? params.kde.bandwidth_m : r.kde_bandwidth_auto_m;
+    if (r.kde_bandwidth_m < params.kde.pixel_m) {
+        r.warnings.push_back(fmt::format(
+            "kernel density skipped: the automatic bandwidth ({:.1f} m) is below the pixel "
+            "size ({} m); give [analysis] kde.bandwidth_m",
+            r.kde_bandwidth_m, params.kde.pixel_m));
+    } else {
+        Raster raster = boundary_raster(boundary, params.kde.pixel_m);
+        kernel_density(raster, x, y, params.kde.kernel, r.kde_bandwidth_m);
+        r.kde = std::move(raster);
+    }
+    add(s, "kde_bandwidth_m", r.kde_bandwidth_m, "m", "kernel density bandwidth used");
+    add(s, "kde_bandwidth_auto_m", r.kde_bandwidth_auto_m, "m",
+        "ArcGIS's default (spatial Silverman rule)");
 }
 
 void kde_areas(HotspotResults& r, Polygonize polygonize) {

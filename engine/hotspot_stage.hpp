@@ -55,11 +55,8 @@ struct HotspotInput {
     const std::vector<double>* x = nullptr; ///< incident points (null for counts input)
     const std::vector<double>* y = nullptr;
     double years = 0; ///< length of the period covered, 0 when unknown
-    /// Counts per cell in the train and test periods (null: no time information).
-    const std::vector<double>* train_counts = nullptr;
-    const std::vector<double>* test_counts = nullptr;
-    std::string train_text, test_text;
-    bool kde = true;                       ///< false: no kernel density (the per-category runs)
+    /// The hot-spot stability statistics (stability_stats), placed among the others.
+    const std::vector<CityStat>* stability = nullptr;
     const StageWeights* weights = nullptr; ///< null: built from grid, units and the parameters
 };
 
@@ -77,7 +74,6 @@ struct HotspotResults {
     std::vector<KdeArea> kde_areas;
     std::vector<CityStat> stats;
     std::vector<std::string> warnings;
-    std::string train_text, test_text; ///< the stability periods ("" when not computed)
 };
 
 /// Gi* (binary weights with self), local Moran (row-standardised, without self),
@@ -89,7 +85,21 @@ analysis::Weights grid_weights(const analysis::Grid& grid, const AnalysisParams&
 LocalResults local_statistics(const std::vector<double>& x, const analysis::Weights& w_self,
                               const AnalysisParams& params);
 
+/// Local statistics, hot-spot areas, global statistics and the data's own scale.
 HotspotResults hotspot_stage(const HotspotInput& in, const AnalysisParams& params);
+
+/// PAI, RRI, hit rate and Jaccard of the hot cells of a train period against a test period
+/// (counts per cell of each), with the grid's weights and the batch's classes.
+std::vector<CityStat> stability_stats(const analysis::Grid& grid, const analysis::Weights& grid_w,
+                                      const std::vector<double>& train_counts,
+                                      const std::vector<double>& test_counts,
+                                      const AnalysisParams& params);
+
+/// Kernel density of the points over the boundary (docs/methods.md §9): the raster, its
+/// bandwidths and their statistics, appended to `r`.
+void kernel_density_stage(HotspotResults& r, const analysis::Boundary& boundary,
+                          const std::vector<double>& x, const std::vector<double>& y,
+                          const AnalysisParams& params);
 
 /// The polygon → raster → polygons steps need GDAL; the stage takes them as a callback.
 using Polygonize = analysis::Wkb (*)(const analysis::Raster&, double threshold);

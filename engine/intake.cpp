@@ -75,14 +75,14 @@ std::string advice(const IntakeSource& s, RejectReason r) {
 } // namespace
 
 void check_rejections(const IntakeSource& source, const analysis::RejectLog& rejects,
-                      double records, double accepted, const std::string& city) {
+                      double records, double accepted) {
     if (records <= 0) return;
     auto fail = [&](RejectReason reason, const std::string& head) {
         const double n = rejects.count(reason);
         throw InputError{fmt::format(
-            "{}: {}: {}; {:g} of {:g} records ({:.0f}%) are rejected as {} in field '{}', e.g. "
-            "{}; {}{}",
-            city, source.where, head, n, records, 100.0 * n / records, to_string(reason),
+            "{}: {}; {:g} of {:g} records ({:.0f}%) are rejected as {} in field '{}', e.g. {}; "
+            "{}{}",
+            source.where, head, n, records, 100.0 * n / records, to_string(reason),
             field_of(source, reason), examples(rejects, reason), advice(source, reason),
             selection(reason) ? ""
                               : fmt::format(" (max_rejected_share = {} relaxes this check)",

@@ -29,7 +29,7 @@ struct IntakeSource {
 /// own selection (where, period, outside the boundary) rejects more than
 /// `max_rejected_share` of `records`.
 void check_rejections(const IntakeSource& source, const analysis::RejectLog& rejects,
-                      double records, double accepted, const std::string& city);
+                      double records, double accepted);
 
 /// Points outside the boundary: a wrong CRS or swapped columns (nothing inside, or swapping
 /// would place most inside) and more than `max_outside_share` outside throw InputError; an

@@ -3,7 +3,8 @@
 /// One city, end to end: read → reproject → grid → count → check → write. A batch is a loop
 /// over cities calling run_city with the manifest's shared parameters.
 
-#include "engine/city_output.hpp"
+#include "engine/city_writer.hpp"
+#include "engine/context.hpp"
 #include "engine/hotspot_stage.hpp"
 #include "engine/manifest.hpp"
 #include "engine/maps.hpp"

@@ -17,7 +17,7 @@ namespace {
 /// NULLs the counts strictly between 0 and `min` in column `count`, and the same rows of
 /// the columns derived from it (densities, rates, shares).
 void suppress_column(LayerData& d, const std::string& count,
-                     std::initializer_list<std::string_view> derived, double min) {
+                     const std::vector<std::string_view>& derived, double min) {
     auto find = [&](std::string_view name) -> std::vector<double>* {
         for (Column& c : d.columns)
             if (c.name == name) return std::get_if<std::vector<double>>(&c.values);
@@ -97,39 +97,31 @@ std::optional<std::string> public_info(const std::string& key, const std::string
     return value;
 }
 
-/// The shareable copy of a layer (docs/methods.md §14): counts below the threshold suppressed
-/// with what is derived from them, small categories left out; `geom` holds its geometry
-/// when rows are left out.
-LayerData public_copy(const LayerData& d, const Publication& pub,
+/// The shareable copy of a layer (docs/methods.md §14), by its declaration: counts below the
+/// threshold suppressed with the columns derived from them, small categories' rows and
+/// columns left out, run_info entries filtered; `geom` holds its geometry when rows are
+/// left out.
+LayerData public_copy(const LayerData& d, const LayerDecl& decl, const Publication& pub,
                       std::vector<analysis::Wkb>& geom) {
     LayerData p = d;
     const double min = pub.min;
-    const std::string& n = d.name;
-    drop_small_category_rows(p, pub.small_categories, geom);
-    for (const std::string& code : pub.small_categories)
-        std::erase_if(p.columns, [&](const Column& c) {
-            return c.name == "gi_z_" + code || c.name == "gi_class_" + code ||
-                   c.name == "lisa_" + code;
-        });
-    if (n == "grid" || n == "units") {
-        suppress_column(p, "count",
-                        {"density_km2", "density_km2_year", "rate_100k", "rate_100k_eb"}, min);
-        for (const Column& c : d.columns)
-            if (c.name.rfind("count_", 0) == 0) suppress_column(p, c.name, {}, min);
-    } else if (n == "hotspots" || n == "uncovered_hotspots") {
-        suppress_column(p, n == "hotspots" ? "count" : "incidents", {"share"}, min);
-    } else if (n.rfind("facilities_", 0) == 0 || n == "unmapped_categories") {
-        suppress_column(p, "incidents", {}, min);
-    } else if (n == "near_repeat") {
-        suppress_column(p, "observed", {"ratio"}, min);
-    } else if (n == "clock") {
-        for (const Column& c : d.columns)
-            if (std::holds_alternative<std::vector<double>>(c.values))
-                suppress_column(p, c.name, {}, min);
-    } else if (n.rfind("suggested_", 0) == 0) {
-        // The share after each site gives its gain back from the city total: suppressed too.
-        suppress_column(p, "gain", {"cumulative_gain", "coverage_share"}, min);
-    } else if (n == "run_info") {
+    if (decl.category_rows) drop_small_category_rows(p, pub.small_categories, geom);
+    std::erase_if(p.columns, [&](const Column& c) {
+        const ColumnDecl* cd = decl.column(c.name);
+        if (!cd || cd->suppress != Suppress::category) return false;
+        std::string code;
+        return matches(cd->name, c.name, &code) && pub.small_categories.count(code) > 0;
+    });
+    for (const Column& c : d.columns) {
+        const ColumnDecl* cd = decl.column(c.name);
+        if (!cd || cd->suppress != Suppress::count) continue;
+        std::vector<std::string_view> derived;
+        for (const ColumnDecl& other : decl.columns)
+            if (other.suppress == Suppress::derived && other.derived_from == c.name)
+                derived.push_back(other.name);
+        suppress_column(p, c.name, derived, min);
+    }
+    if (decl.public_run_info) {
         auto& keys = std::get<std::vector<std::string>>(p.columns[0].values);
         auto& values = std::get<std::vector<std::string>>(p.columns[1].values);
         std::size_t o = 0;

@@ -4,6 +4,7 @@
 /// counts are suppressed, which rows and fields left out, which run_info entries shown.
 
 #include "engine/hotspot_stage.hpp"
+#include "engine/layers.hpp"
 #include "io/gpkg_writer.hpp"
 
 #include <optional>
@@ -27,10 +28,10 @@ struct Publication {
 std::optional<std::string> public_info(const std::string& key, const std::string& value,
                                        double min);
 
-/// The shareable copy of a layer: counts below the threshold suppressed with what is derived
-/// from them, small categories left out; `geom` holds its geometry when rows are left out
-/// (it must outlive the copy's use).
-io::LayerData public_copy(const io::LayerData& d, const Publication& pub,
+/// The shareable copy of a layer by its declaration: counts below the threshold suppressed
+/// with the columns derived from them, small categories left out, run_info filtered; `geom`
+/// holds its geometry when rows are left out (it must outlive the copy's use).
+io::LayerData public_copy(const io::LayerData& d, const LayerDecl& decl, const Publication& pub,
                           std::vector<analysis::Wkb>& geom);
 
 /// The metrics as shareable outputs give them: with min_count > 0, every value of a category

@@ -132,8 +132,10 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
             isa += fmt::format("{}{:.0f} m: z {:.3f}", k ? "; " : "", h.scale.distances[k],
                                h.scale.z[k]);
         add("data_scale_bands", isa);
-        add("stability_train", h.train_text.empty() ? "none (no time information)" : h.train_text);
-        add("stability_test", h.test_text.empty() ? "none (no time information)" : h.test_text);
+        add("stability_train",
+            o.periods.valid ? period_text(o.periods.train) : "none (no time information)");
+        add("stability_test",
+            o.periods.valid ? period_text(o.periods.test) : "none (no time information)");
         add("kde_kernel", to_string(a.kde.kernel));
         add("kde_bandwidth_requested", a.kde.bandwidth_m > 0 ? number(a.kde.bandwidth_m) : "auto");
         add("kde_bandwidth_m", number(h.kde_bandwidth_m));

@@ -3,7 +3,8 @@
 /// The run_info table of a city: every parameter, input, version, count and timing, as text
 /// (also written as the GeoPackage's metadata).
 
-#include "engine/city_output.hpp"
+#include "engine/city_writer.hpp"
+#include "engine/context.hpp"
 
 #include <string>
 #include <utility>

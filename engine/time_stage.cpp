@@ -90,10 +90,15 @@ TimeStep time_step(const TimeParams& p) {
 
 TimeResults time_stage(const TimeInput& in, const AnalysisParams& params) {
     TimeResults r;
+    emerging_stage(in, params, r);
+    near_repeat_stage(in, params, r);
+    return r;
+}
+
+void emerging_stage(const TimeInput& in, const AnalysisParams& params, TimeResults& r) {
     const TimeStep step = time_step(params.time);
     r.step_text = step.unit == StepUnit::days ? fmt::format("{} days", step.days)
                                               : std::string{to_string(step.unit)};
-    const double nan = std::numeric_limits<double>::quiet_NaN();
 
     // The space-time cube and its emerging hot spots.
     std::int64_t first = in.first, last = in.last;
@@ -222,7 +227,10 @@ TimeResults time_stage(const TimeInput& in, const AnalysisParams& params) {
             r.emerging = std::move(e);
         }
     }
+}
 
+void near_repeat_stage(const TimeInput& in, const AnalysisParams& params, TimeResults& r) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
     // Near repeat: incident points only.
     if (in.x && in.time) {
         KnoxSpec spec;
@@ -307,7 +315,6 @@ TimeResults time_stage(const TimeInput& in, const AnalysisParams& params) {
                                "no significant near-repeat pattern in the closest bands"});
         }
     }
-    return r;
 }
 
 } // namespace vigia::engine

@@ -65,6 +65,9 @@ struct TimeResults {
 };
 
 TimeResults time_stage(const TimeInput& in, const AnalysisParams& params);
+/// Its two halves: the space-time cube and emerging hot spots, then the near-repeat test.
+void emerging_stage(const TimeInput& in, const AnalysisParams& params, TimeResults& r);
+void near_repeat_stage(const TimeInput& in, const AnalysisParams& params, TimeResults& r);
 
 /// The time step of the manifest as analysis::TimeStep.
 analysis::TimeStep time_step(const TimeParams& p);

@@ -193,8 +193,12 @@ void compare_gpkg(const fs::path& a, const fs::path& b, const std::string& name,
         for (std::size_t k = 0; k < fa.size(); ++k) {
             const Row& x = *fa[k];
             const Row& y = *fb[k];
+            // run_info's row count follows its timing entries, which are left out.
+            const bool run_info_count =
+                t == "gpkg_ogr_contents" && !x.text.empty() && x.text[0] == "run_info";
             for (std::size_t i = 0; i < ca.size(); ++i) {
                 if (o.ignore_columns.count(t + "." + ca[i])) continue;
+                if (run_info_count && ca[i] == "feature_count") continue;
                 ++rep.compared_values;
                 bool same = x.kind[i] == y.kind[i];
                 if (same && x.kind[i] == 2) same = same_real(x.real[i], y.real[i], o.tolerance);
