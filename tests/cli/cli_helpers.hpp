@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -30,6 +31,37 @@
 namespace vigia::test::cli {
 
 namespace fs = std::filesystem;
+
+/// A run shared by a whole suite: the CTest fixture's (tests/CMakeLists.txt: fixture.<name>,
+/// run once before every CLI test) when it is there, else the command run now into a
+/// temporary folder (a test program started by hand). `args` are the command's arguments
+/// before "-o DIR --quiet".
+struct SharedRun {
+    std::unique_ptr<TempDir> tmp; ///< when run here
+    fs::path out;
+    RunResult result;
+};
+inline SharedRun shared_run(const std::string& name, std::vector<std::string> args) {
+    SharedRun r;
+    const fs::path fixture = fs::path{VIGIA_FIXTURES} / name;
+    std::ifstream rc{fixture.string() + ".rc"};
+    if (rc && fs::is_directory(fixture)) {
+        rc >> r.result.exit_code;
+        std::ifstream o{fixture.string() + ".out"}, e{fixture.string() + ".err"};
+        std::stringstream so, se;
+        so << o.rdbuf();
+        se << e.rdbuf();
+        r.result.out = so.str();
+        r.result.err = se.str();
+        r.out = fixture;
+        return r;
+    }
+    r.tmp = std::make_unique<TempDir>();
+    r.out = r.tmp->path() / name;
+    args.insert(args.end(), {"-o", r.out.string(), "--quiet"});
+    r.result = run_vigia(args);
+    return r;
+}
 
 /// A TOML basic string holding `s` (quotes and backslashes escaped).
 inline std::string toml_string(const std::string& s) {

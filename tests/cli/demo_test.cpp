@@ -1,5 +1,5 @@
 // `vigia demo`: the bundled alliance (Zapopan points, Mexico City quadrant counts), run once
-// per test program and read back with GDAL.
+// per suite (the fixture.demo CTest fixture) and read back with GDAL.
 
 #include "tests/cli/cli_helpers.hpp"
 
@@ -12,26 +12,22 @@ namespace {
 
 class Demo : public ::testing::Test {
 protected:
-    // The demo takes a couple of seconds: run it once for the whole suite.
+    // The demo takes several seconds: the suite's fixture ran it once for every test.
     static void SetUpTestSuite() {
-        s_dir = std::make_unique<TempDir>();
-        s_run = std::make_unique<RunResult>(
-            run_vigia({"demo", "--quiet", "-o", (s_dir->path() / "demo").string()}));
+        s_shared = std::make_unique<SharedRun>(shared_run("demo", {"demo"}));
+        s_run = &s_shared->result;
     }
-    static void TearDownTestSuite() {
-        s_run.reset();
-        s_dir.reset();
-    }
+    static void TearDownTestSuite() { s_shared.reset(); }
     void SetUp() override {
         ASSERT_EQ(s_run->exit_code, 0) << "stdout:\n" << s_run->out << "\nstderr:\n" << s_run->err;
     }
 
-    static fs::path out_dir() { return s_dir->path() / "demo"; }
+    static fs::path out_dir() { return s_shared->out; }
     static fs::path zapopan() { return out_dir() / "zapopan.gpkg"; }
     static fs::path cdmx() { return out_dir() / "cdmx.gpkg"; }
 
-    static inline std::unique_ptr<TempDir> s_dir;
-    static inline std::unique_ptr<RunResult> s_run;
+    static inline std::unique_ptr<SharedRun> s_shared;
+    static inline const RunResult* s_run = nullptr;
 };
 
 /// Asserts that `fields` holds each of `required`.
@@ -166,7 +162,7 @@ TEST_F(Demo, IndexesTheGridAndUnitsLayersSpatially) {
     }
 }
 
-TEST_F(Demo, RefusesToReplaceOutputsWithoutOverwriteAndReplacesThemWithIt) {
+TEST_F(Demo, RefusesToReplaceOutputsWithoutOverwrite) {
     // A copy of the suite's outputs, so that the other tests keep theirs.
     TempDir tmp;
     const fs::path dir = tmp / "demo";
@@ -188,14 +184,8 @@ TEST_F(Demo, RefusesToReplaceOutputsWithoutOverwriteAndReplacesThemWithIt) {
     EXPECT_TRUE(slurp(dir / "zapopan.gpkg") == zapopan_before) << "zapopan.gpkg changed";
     EXPECT_TRUE(slurp(dir / "cdmx.gpkg") == cdmx_before) << "cdmx.gpkg changed";
 
-    const RunResult forced = run_vigia({"demo", "--quiet", "--overwrite", "-o", dir.string()});
-    ASSERT_EQ(forced.exit_code, 0) << forced.err;
-    EXPECT_EQ(entries(dir), kDemoOutputs);
-    EXPECT_NE(fs::last_write_time(dir / "zapopan.gpkg"), zapopan_time) << "not replaced";
-    EXPECT_NE(fs::last_write_time(dir / "cdmx.gpkg"), cdmx_time) << "not replaced";
-    auto ds = open_read(dir / "zapopan.gpkg");
-    ASSERT_TRUE(ds);
-    EXPECT_EQ(info_number(run_info(*ds), "records"), 4906);
+    // Replacing with --overwrite runs the whole demo again; SmallCity's
+    // RefusesToReplaceAnExistingOutputWithoutOverwrite checks it on a small city.
 }
 
 } // namespace

@@ -184,17 +184,13 @@ std::map<long long, std::string> text_by_row(GDALDataset& ds, const std::string&
 
 class ThreeCities : public ::testing::Test {
 protected:
-    // One batch for the whole suite (about half a second).
+    // One batch for the whole suite: the fixture.three_cities CTest fixture.
     static void SetUpTestSuite() {
-        s_dir = std::make_unique<TempDir>();
-        s_run = std::make_unique<RunResult>(
-            run_vigia({"run", fixture("three_cities/alliance.toml").string(), "-o",
-                       out_dir().string(), "--quiet"}));
+        s_shared = std::make_unique<SharedRun>(
+            shared_run("three_cities", {"run", fixture("three_cities/alliance.toml").string()}));
+        s_run = &s_shared->result;
     }
-    static void TearDownTestSuite() {
-        s_run.reset();
-        s_dir.reset();
-    }
+    static void TearDownTestSuite() { s_shared.reset(); }
     void SetUp() override {
         ASSERT_TRUE(fs::exists(villa()) && fs::exists(porto()))
             << "exit code " << s_run->exit_code << "\nstdout:\n"
@@ -202,12 +198,12 @@ protected:
             << s_run->err;
     }
 
-    static fs::path out_dir() { return s_dir->path() / "out"; }
+    static fs::path out_dir() { return s_shared->out; }
     static fs::path villa() { return out_dir() / "villa-norte.gpkg"; }
     static fs::path porto() { return out_dir() / "porto-claro.gpkg"; }
 
-    static inline std::unique_ptr<TempDir> s_dir;
-    static inline std::unique_ptr<RunResult> s_run;
+    static inline std::unique_ptr<SharedRun> s_shared;
+    static inline const RunResult* s_run = nullptr;
 };
 
 TEST_F(ThreeCities, AFailingCityIsReportedAndTheOthersFinish) {
