@@ -7,6 +7,8 @@
 #include "analysis/hotspots.hpp"
 #include "engine/manifest.hpp"
 
+class OGRSpatialReference;
+
 #include <optional>
 #include <string>
 #include <vector>

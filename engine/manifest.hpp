@@ -7,8 +7,6 @@
 #include "analysis/error.hpp"
 #include "analysis/grid.hpp"
 #include "analysis/kde.hpp"
-#include "io/feature_reader.hpp"
-#include "io/incident_reader.hpp"
 #include "io/sources.hpp"
 
 #include <filesystem>

@@ -5,18 +5,12 @@
 
 #include "analysis/types.hpp"
 #include "io/gdal_util.hpp"
+#include "io/sources.hpp"
 
 #include <string>
 #include <vector>
 
 namespace vigia::io {
-
-struct FeatureSourceSpec {
-    std::string path, layer, crs, where;
-    std::string sql, encoding;
-    std::string name_field;  ///< optional
-    std::string value_field; ///< optional; must be numeric in every feature
-};
 
 struct FeatureRead {
     std::vector<analysis::Wkb> wkb; ///< 2-D, in the target CRS; multipoints split

@@ -17,9 +17,6 @@
 
 namespace vigia::io {
 
-/// [start, end] in seconds (see analysis::kNoTime for the time base); inclusive.
-using Period = std::pair<std::int64_t, std::int64_t>;
-
 struct IncidentRead {
     analysis::Incidents incidents; ///< projected to the target CRS
     analysis::RejectLog rejects;

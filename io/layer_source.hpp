@@ -4,6 +4,7 @@
 /// and reading its text in UTF-8 whatever the file's encoding: shared by every reader.
 
 #include "io/gdal_util.hpp"
+#include "io/sources.hpp"
 #include "io/text.hpp"
 
 #include <cstdint>
@@ -14,15 +15,6 @@
 #include <vector>
 
 namespace vigia::io {
-
-/// Where a layer comes from: `path` with `layer`, or `sql` (GDAL's SQLite dialect, as
-/// `ogr2ogr -sql`) run on `path`; `encoding` overrides the detected text encoding.
-struct LayerLocation {
-    std::string path;
-    std::string layer;
-    std::string sql;
-    std::string encoding;
-};
 
 /// An open layer: the dataset and either one of its layers or the result of a query, released
 /// in the right order. Throws InputError naming the file for a missing file, layer or a query

@@ -2,13 +2,34 @@
 /// \file
 /// What the manifest says about each input layer. Paths are already resolved.
 
-#include "io/layer_source.hpp"
 #include "io/text.hpp"
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vigia::io {
+
+/// [start, end] in civil seconds (see analysis::kNoTime for the time base); inclusive.
+using Period = std::pair<std::int64_t, std::int64_t>;
+
+/// Where a layer comes from: `path` with `layer`, or `sql` (GDAL's SQLite dialect, as
+/// `ogr2ogr -sql`) run on `path`; `encoding` overrides the detected text encoding.
+struct LayerLocation {
+    std::string path;
+    std::string layer;
+    std::string sql;
+    std::string encoding;
+};
+
+/// Facility and population layers: points or polygons with an optional name and value.
+struct FeatureSourceSpec {
+    std::string path, layer, crs, where;
+    std::string sql, encoding;
+    std::string name_field;  ///< optional
+    std::string value_field; ///< optional; must be numeric in every feature
+};
 
 /// A polygon layer: the boundary (one feature) or its sub-units (many).
 struct PolygonSourceSpec {
