@@ -1,5 +1,6 @@
 #include "engine/run_info.hpp"
 
+#include "engine/manifest_keys.hpp"
 #include "engine/provenance.hpp"
 #include "io/gdal_util.hpp"
 #include "io/time_parse.hpp"
@@ -26,13 +27,10 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
     add("manifest", o.manifest->path.string());
     add("city", c.name);
     add("slug", c.slug);
+    // Every parameter as the manifest declares it (engine/manifest_tables.cpp).
+    for (auto& [k, v] : manifest_echo(*o.manifest, c))
+        add(std::move(k), std::move(v));
     add("crs", io::srs_label(*o.target));
-    add("crs_requested", a.crs);
-    add("grid", to_string(a.grid.shape));
-    add("cell_size_m", number(a.grid.cell_size_m));
-    add("period", a.period ? a.period_text : "none");
-    add("boundary_path", c.boundary.path);
-    if (!c.boundary.sql.empty()) add("boundary_sql", c.boundary.sql);
     add("boundary_encoding", o.boundary_encoding);
     add("boundary_features", std::to_string(o.units.size()));
     add("boundary_area_km2", number(o.boundary.area_m2 * 1e-6));
@@ -40,20 +38,9 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
     add("cells", std::to_string(o.grid.size()));
     const analysis::RejectLog* rejects = nullptr;
     if (o.points) {
-        const auto& s = *c.incidents;
         add("input_form", "points");
-        add("incidents_path", s.path);
         add("incidents_layer", o.points->layer);
         add("incidents_crs", io::srs_label(*o.points->srs));
-        add("incidents_x", s.x);
-        add("incidents_y", s.y);
-        if (!s.wkt.empty()) add("incidents_wkt", s.wkt);
-        if (!s.sql.empty()) add("incidents_sql", s.sql);
-        add("incidents_time", s.time.describe());
-        add("incidents_category", s.category);
-        add("incidents_where", s.where);
-        add("max_outside_share", number(c.max_outside_share));
-        add("max_rejected_share", number(c.max_rejected_share));
         for (const auto& [k, v] : o.points->info)
             add(k, v);
         add("records", std::to_string(o.points->records));
@@ -62,20 +49,8 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
             add("time_span", fmt::format("{}/{}", io::format_iso(o.points->time_min),
                                          io::format_iso(o.points->time_max)));
     } else {
-        const auto& s = *c.counts;
         add("input_form", "counts per area");
-        add("counts_path", s.path);
         add("counts_layer", o.counts->layer);
-        add("counts_key", s.key);
-        add("counts_unit_key", c.boundary.key_field);
-        add("counts_count", s.count.empty() ? "none: one record per row" : s.count);
-        add("counts_category", s.category);
-        add("counts_year", s.year);
-        add("counts_month", s.month);
-        if (!s.time.empty()) add("counts_time", s.time.describe());
-        if (!s.sql.empty()) add("counts_sql", s.sql);
-        add("counts_where", s.where);
-        add("max_rejected_share", number(c.max_rejected_share));
         for (const auto& [k, v] : o.counts->info)
             add(k, v);
         add("counts_rows", std::to_string(o.counts->rows));
@@ -101,26 +76,12 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
     }
     if (o.assignment) add("incidents_without_unit", std::to_string(o.assignment->without_unit));
     add("years_covered", number(o.years));
-    add("categories_map", c.categories.empty() ? "none" : c.categories);
-    {
-        std::string list;
-        for (const auto& code : a.categories)
-            list += (list.empty() ? "" : ", ") + code;
-        add("categories", list.empty() ? "none (all incidents only)" : list);
-    }
-    add("language", a.language);
-    add("publish_min_count", number(o.manifest->publish.min_count));
     if (!c.categories.empty()) add("unmapped_categories", std::to_string(o.unmapped.size()));
     if (o.hotspots) {
         const HotspotResults& h = *o.hotspots;
         add("gi_weights_grid", h.grid.weights);
         add("gi_weights_units", h.units.weights);
         add("lisa_weights", "the same neighbours without self, row-standardised");
-        add("neighbourhood_m",
-            a.neighbourhood_m > 0 ? number(a.neighbourhood_m) : "first ring (default)");
-        add("permutations", std::to_string(a.permutations));
-        add("seed", std::to_string(a.seed));
-        add("fdr", a.fdr ? "Benjamini-Hochberg at 0.10, 0.05, 0.01 (ArcGIS)" : "none");
         add("gi_class_p", "analytic (normal) p");
         add("lisa_cluster_p", a.permutations > 0 ? "permutation p <= 0.05" : "analytic p <= 0.05");
         add("islands_grid", std::to_string(h.grid.islands));
@@ -136,18 +97,12 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
             o.periods.valid ? period_text(o.periods.train) : "none (no time information)");
         add("stability_test",
             o.periods.valid ? period_text(o.periods.test) : "none (no time information)");
-        add("kde_kernel", to_string(a.kde.kernel));
-        add("kde_bandwidth_requested", a.kde.bandwidth_m > 0 ? number(a.kde.bandwidth_m) : "auto");
         add("kde_bandwidth_m", number(h.kde_bandwidth_m));
         add("kde_bandwidth_auto_m", number(h.kde_bandwidth_auto_m));
-        add("kde_pixel_m", number(a.kde.pixel_m));
         if (h.kde) add("kde_raster", o.city->slug + "_kde.tif");
     }
     if (o.time) {
         const TimeResults& tr = *o.time;
-        add("time_step", tr.step_text);
-        add("time_window", std::to_string(a.time.window));
-        add("partial_steps", a.time.drop_partial ? "drop" : "keep");
         add("space_time_bins", tr.bins_text.empty() ? "none" : tr.bins_text);
         if (tr.emerging) {
             add("space_time_without_time", std::to_string(tr.emerging->without_time));
@@ -173,8 +128,6 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
     if (o.coverage) {
         if (o.coverage->population) {
             const auto& p = *o.coverage->population;
-            add("population_path", c.population->path);
-            add("population_field", c.population->value_field);
             add("population_total", number(p.total));
             add("population_overlap_km2", number(p.report.overlap_km2));
             add("population_gap_km2", number(p.report.gap_km2));
@@ -182,9 +135,6 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
         }
         for (const KindCoverage& k : o.coverage->kinds) {
             const std::string pre = "facilities_" + k.config->kind + "_";
-            add(pre + "path", k.config->source.path);
-            add(pre + "where", k.config->source.where);
-            add(pre + "radius_m", number(k.config->radius_m));
             add(pre + "count", std::to_string(k.facilities.size()));
             if (k.config->suggest) {
                 add(pre + "suggest", std::to_string(k.config->suggest));

@@ -23,6 +23,7 @@ public:
 std::unique_ptr<Command> make_run_command();
 std::unique_ptr<Command> make_demo_command();
 std::unique_ptr<Command> make_info_command();
+std::unique_ptr<Command> make_keys_command();
 
 /// Command-line overrides of the manifest's [analysis] table (unset: keep the manifest's).
 struct AnalysisOverrides {

@@ -185,6 +185,29 @@ void compare_gpkg(const fs::path& a, const fs::path& b, const std::string& name,
             if (!skip_row(r)) fa.push_back(&r);
         for (const auto& r : rb)
             if (!skip_row(r)) fb.push_back(&r);
+        if (key_col >= 0 && key_col < static_cast<int>(ca.size())) {
+            // run_info is a key/value table: compared by key, whatever the order of its rows.
+            const auto k = static_cast<std::size_t>(key_col);
+            std::map<std::string, const Row*> ma, mb;
+            for (const Row* x : fa)
+                ma[x->text[k]] = x;
+            for (const Row* x : fb)
+                mb[x->text[k]] = x;
+            for (const auto& [key, x] : ma) {
+                ++rep.compared_values;
+                auto it = mb.find(key);
+                if (it == mb.end()) {
+                    rep.add(where + " " + key, "only in the first");
+                    continue;
+                }
+                for (std::size_t i = 0; i < ca.size(); ++i)
+                    if (x->text[i] != it->second->text[i] || x->kind[i] != it->second->kind[i])
+                        rep.add(where + " " + key, show(*x, i) + " vs " + show(*it->second, i));
+            }
+            for (const auto& [key, x] : mb)
+                if (!ma.count(key)) rep.add(where + " " + key, "only in the second");
+            continue;
+        }
         if (fa.size() != fb.size()) {
             rep.add(where,
                     "rows: " + std::to_string(fa.size()) + " vs " + std::to_string(fb.size()));
