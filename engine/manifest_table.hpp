@@ -226,6 +226,13 @@ public:
         return add(std::move(k));
     }
 
+    /// Makes the last key required.
+    KeyTable& required() {
+        m_keys.back().required = true;
+        m_keys.back().fallback = "required";
+        return *this;
+    }
+
     /// Gives the last key a run_info echo of its own (a value formatted as run_info writes
     /// it; nullopt leaves the entry out).
     KeyTable& echo_as(std::string name, Echo fn) {

@@ -570,6 +570,7 @@ const KeyTable<FacilityConfig>& facility_keys() {
         k.number(
             "radius_m", [](auto& p) -> auto& { return p.radius_m; }, 0, true, kInf,
             "reach of one facility, m", "required", "radius_m");
+        k.required();
         k.integer(
             "suggest", [](auto& p) -> auto& { return p.suggest; }, 0, 1000,
             "new sites to propose (maximal covering)", "0");
