@@ -80,6 +80,7 @@ void write_alliance(const fs::path& dir, const std::vector<CityResult>& all, boo
     {
         io::LayerData d;
         d.name = "cities";
+        d.title = "Alliance: cities";
         d.description =
             "Every city of the batch with its comparable metrics (boundaries in EPSG:4326)";
         d.srs = wgs84.get();
@@ -118,6 +119,7 @@ void write_alliance(const fs::path& dir, const std::vector<CityResult>& all, boo
     {
         io::LayerData d;
         d.name = "metrics";
+        d.title = "Alliance: comparable metrics";
         d.description = "Comparable metrics, one row per city, category and metric";
         d.columns.push_back({"city", city});
         d.columns.push_back({"slug", slug});

@@ -310,10 +310,8 @@ const LayerRegistry& city_layers() {
     return r;
 }
 
-std::vector<RegistryProblem> check_registry(const LayerRegistry& r,
-                                            std::string (*alias)(std::string_view layer,
-                                                                 std::string_view field),
-                                            std::string (*title)(std::string_view layer)) {
+std::vector<RegistryProblem> check_registry(const LayerRegistry& r, const AliasFn& alias,
+                                            const TitleFn& title) {
     std::vector<RegistryProblem> out;
     std::set<std::string> names;
     for (const LayerDecl& d : r.all()) {

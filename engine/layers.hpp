@@ -13,6 +13,7 @@
 #include "io/gpkg_writer.hpp"
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -77,10 +78,10 @@ const LayerRegistry& city_layers();
 struct RegistryProblem {
     std::string layer, column, what;
 };
-std::vector<RegistryProblem> check_registry(const LayerRegistry& r,
-                                            std::string (*alias)(std::string_view layer,
-                                                                 std::string_view field),
-                                            std::string (*title)(std::string_view layer));
+using AliasFn = std::function<std::string(std::string_view layer, std::string_view field)>;
+using TitleFn = std::function<std::string(std::string_view layer)>;
+std::vector<RegistryProblem> check_registry(const LayerRegistry& r, const AliasFn& alias,
+                                            const TitleFn& title);
 
 /// The layers a city's run emits, checked against the registry: an undeclared layer or
 /// column, or a column of the wrong type, is a logic error (a bug: the test suite runs every
