@@ -12,7 +12,7 @@ namespace vigia {
 struct VigiaError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
-/// Bad command line or manifest (exit 2 for the command line, 1 for a manifest).
+/// Bad command line or manifest (exit 2; a manifest that is missing is an InputError).
 struct UsageError : VigiaError {
     using VigiaError::VigiaError;
 };

@@ -324,14 +324,11 @@ double bh_cut(const std::vector<double>& p, std::size_t m, double alpha) {
 
 } // namespace
 
-TrendTest mann_kendall(const float* series, std::size_t n, double alpha) noexcept {
-    try {
-        std::vector<float> values, scratch;
-        values.reserve(n);
-        return mk_series(series, n, alpha, values, scratch);
-    } catch (...) { // allocation failure only
-        return {};
-    }
+TrendTest mann_kendall(const float* series, std::size_t n, double alpha) {
+    // An allocation failure propagates: a trend of "no trend" would be a silent wrong answer.
+    std::vector<float> values, scratch;
+    values.reserve(n);
+    return mk_series(series, n, alpha, values, scratch);
 }
 
 const char* to_string(EhsaCategory c) noexcept {

@@ -92,7 +92,7 @@ struct TrendTest {
 /// are left out. Var(S) = [m(m−1)(2m+5) − Σ_t t(t−1)(2t+5)]/18 over the m values and the
 /// sizes t of groups of equal values; z = (S − sign S)/√Var(S) (continuity correction, Hipel &
 /// McLeod 1994), 0 when S = 0 or Var(S) = 0; p = erfc(|z|/√2).
-TrendTest mann_kendall(const float* series, std::size_t n, double alpha = 0.05) noexcept;
+TrendTest mann_kendall(const float* series, std::size_t n, double alpha = 0.05);
 
 // ---------------------------------------------------------------- emerging hot spots
 

@@ -76,12 +76,12 @@ struct HotspotResults {
     std::vector<std::string> warnings;
 };
 
-/// Gi* (binary weights with self), local Moran (row-standardised, without self),
-/// permutations, FDR classes and LISA clusters for values `x` under `w_self`.
 /// The grid's neighbours with self (binary): the first ring of cells, or every cell centre
 /// within [analysis] neighbourhood_m. The same in every city and stage.
 analysis::Weights grid_weights(const analysis::Grid& grid, const AnalysisParams& params);
 
+/// Gi* (binary weights with self), local Moran (row-standardised, without self),
+/// permutations, FDR classes and LISA clusters for values `x` under `w_self`.
 LocalResults local_statistics(const std::vector<double>& x, const analysis::Weights& w_self,
                               const AnalysisParams& params);
 
