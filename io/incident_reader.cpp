@@ -82,70 +82,159 @@ struct Problem {
     std::string detail;
 };
 
-} // namespace
+/// One reading of an incident layer, phase by phase: the layer's fields, the first pass over
+/// every record (values as read), the decisions made from whole columns, the second pass
+/// (each record accepted or rejected), the records a where filter removed, and the
+/// projection.
+class IncidentReading {
+public:
+    IncidentReading(const IncidentSourceSpec& spec, IncidentRead& out)
+        : m_spec{spec}, m_out{out}, m_source{spec.location()}, m_layer{m_source.layer()},
+          m_times{m_source, spec.time}, m_text{m_source, spec.encoding} {
+        out.layer = m_source.name();
+        m_where = m_source.where();
+        out.srs = layer_srs(m_layer, spec.path, spec.crs);
+        resolve_fields();
+    }
 
-IncidentRead read_incidents(const IncidentSourceSpec& spec, const OGRSpatialReference& target,
-                            const std::optional<Period>& period, const ProgressFn& progress) {
-    IncidentRead out;
-    OpenLayer source{spec.location()};
-    OGRLayer& layer = source.layer();
-    out.layer = source.name();
-    const std::string where = source.where();
-    out.srs = layer_srs(layer, spec.path, spec.crs);
+    void collect(const ProgressFn& progress) {
+        std::int64_t total = -1;
+        if (!m_spec.where.empty()) {
+            total = count_features(m_layer);
+            apply_where(m_layer, m_spec.path, m_spec.where);
+        }
+        // The count is only for reserve() and progress: asked for only when the driver knows
+        // it without a scan (a CSV would be read twice); after a where filter it is known.
+        std::int64_t expected = m_layer.GetFeatureCount(FALSE);
+        if (expected < 0 && total >= 0) expected = count_features(m_layer);
+        const bool known = expected >= 0;
+        expected = std::max<std::int64_t>(1, expected);
+        m_filtered = total >= 0;
+        m_cand.reserve(static_cast<std::size_t>(expected));
+        std::int64_t passed = 0;
+        m_layer.ResetReading();
+        for (auto& f : m_layer) {
+            ++passed;
+            if (m_filtered) m_passed_fids.push_back(f->GetFID());
+            if (progress && known && (passed & 0xFFFF) == 0)
+                progress(0.8 * std::min(1.0, static_cast<double>(passed) /
+                                                 static_cast<double>(expected)));
+            read_record(*f);
+        }
+    }
 
-    const bool from_fields = !spec.x.empty() || !spec.y.empty();
-    if (from_fields && (spec.x.empty() || spec.y.empty()))
-        throw InputError{fmt::format("{}: give both x and y coordinate fields", where)};
-    if (from_fields && !spec.wkt.empty())
-        throw InputError{fmt::format("{}: give x and y, or wkt, not both", where)};
-    if (!from_fields && spec.wkt.empty() && layer.GetGeomType() == wkbNone)
-        throw InputError{
-            fmt::format("{}: has no geometry; name the coordinate columns, e.g. x = \"longitude\", "
-                        "y = \"latitude\", or a WKT column, wkt = \"geometry\" (fields: {})",
-                        where, field_list(layer))};
-    const int xi = from_fields ? find_field(source, spec.x, "x") : -1;
-    const int yi = from_fields ? find_field(source, spec.y, "y") : -1;
-    const int wi = spec.wkt.empty() ? -1 : find_field(source, spec.wkt, "wkt");
-    auto numeric = [&](int i) {
-        if (i < 0) return false;
-        const OGRFieldType t = layer.GetLayerDefn()->GetFieldDefn(i)->GetType();
-        return t == OFTReal || t == OFTInteger || t == OFTInteger64;
-    };
-    const bool x_numeric = numeric(xi), y_numeric = numeric(yi);
-    TimeReader times{source, spec.time};
-    const int ci = spec.category.empty() ? -1 : find_field(source, spec.category, "category");
-    TextPolicy text{source, spec.encoding};
-    {
-        OGRFeatureDefn* d = layer.GetLayerDefn();
+    /// The formats, decided from every value; then every record accepted or rejected.
+    void decide_and_accept(const std::optional<Period>& period) {
+        m_times.decide();
+        m_text.decide();
+        for (const auto& w : m_times.warnings())
+            m_out.warnings.push_back(w);
+        if (!m_text.warning().empty()) m_out.warnings.push_back(m_text.warning());
+        analysis::Incidents& inc = m_out.incidents;
+        for (const std::string& l : m_labels.values())
+            inc.categories.push_back(m_text.decode(l));
+        inc.reserve(m_cand.size());
+        std::uint32_t rejected_record = UINT32_MAX;
+        for (const Candidate& c : m_cand) {
+            if (m_times.enabled() && c.record == rejected_record) continue; // a multipoint's rest
+            std::int64_t t = analysis::kNoTime;
+            std::int32_t span = 0;
+            if (m_times.enabled() && !time_of(c, period, t, span)) {
+                rejected_record = c.record;
+                continue;
+            }
+            accept(c, t, span);
+        }
+        std::vector<Candidate>().swap(m_cand);
+    }
+
+    /// Every record the filter removed is listed, not only counted: the layer read once more
+    /// without the filter (records whose filter is NULL are removed too, and listed here).
+    void list_filtered() {
+        if (!m_filtered) return;
+        std::sort(m_passed_fids.begin(), m_passed_fids.end());
+        m_layer.SetAttributeFilter(nullptr);
+        m_layer.ResetReading();
+        for (auto& f : m_layer) {
+            if (std::binary_search(m_passed_fids.begin(), m_passed_fids.end(), f->GetFID()))
+                continue;
+            m_out.rejects.add(RejectReason::filtered, f->GetFID(),
+                              "excluded by where = \"" + m_spec.where + "\"");
+        }
+    }
+
+    /// How the input was read, for run_info, and the keys that help, for failures.
+    void describe() {
+        IncidentRead& out = m_out;
+        out.info.emplace_back("incidents_encoding", m_text.description());
+        if (m_from_fields)
+            out.info.emplace_back(
+                "incidents_decimal",
+                m_x_numeric && m_y_numeric ? "numeric fields"
+                : m_commas && m_points
+                    ? fmt::format("mixed: {} values with ',' and {} with '.'", m_commas, m_points)
+                : m_commas ? "',' (decimal comma)"
+                           : "'.'");
+        for (const auto& kv : m_times.info())
+            out.info.push_back(kv);
+        out.time_suggestion = m_times.enabled() ? m_times.suggestion() : "";
+        out.coordinate_suggestion =
+            m_from_fields
+                ? fmt::format("the coordinates must be numbers in {}, {}; give decimal = \",\" "
+                              "for decimal commas, or the right x = \"...\", y = \"...\" "
+                              "columns (fields: {})",
+                              m_spec.x, m_spec.y, field_list(m_layer))
+                : "check the geometry column (wkt = \"...\") or the layer";
+        if (m_utc > 0)
+            out.warnings.push_back(fmt::format(
+                "{} times end in Z (UTC): they are kept as written, so hours and days are UTC, "
+                "not local time",
+                m_utc));
+        if (m_coarse_outside > 0)
+            out.warnings.push_back(fmt::format(
+                "{} records are rejected as outside the period because their time (a month, or "
+                "a band) straddles its start or end",
+                m_coarse_outside));
+    }
+
+    const std::string& where() const noexcept { return m_where; }
+
+private:
+    void resolve_fields() {
+        const IncidentSourceSpec& spec = m_spec;
+        m_from_fields = !spec.x.empty() || !spec.y.empty();
+        if (m_from_fields && (spec.x.empty() || spec.y.empty()))
+            throw InputError{fmt::format("{}: give both x and y coordinate fields", m_where)};
+        if (m_from_fields && !spec.wkt.empty())
+            throw InputError{fmt::format("{}: give x and y, or wkt, not both", m_where)};
+        if (!m_from_fields && spec.wkt.empty() && m_layer.GetGeomType() == wkbNone)
+            throw InputError{fmt::format(
+                "{}: has no geometry; name the coordinate columns, e.g. x = \"longitude\", "
+                "y = \"latitude\", or a WKT column, wkt = \"geometry\" (fields: {})",
+                m_where, field_list(m_layer))};
+        m_xi = m_from_fields ? find_field(m_source, spec.x, "x") : -1;
+        m_yi = m_from_fields ? find_field(m_source, spec.y, "y") : -1;
+        m_wi = spec.wkt.empty() ? -1 : find_field(m_source, spec.wkt, "wkt");
+        auto numeric = [&](int i) {
+            if (i < 0) return false;
+            const OGRFieldType t = m_layer.GetLayerDefn()->GetFieldDefn(i)->GetType();
+            return t == OFTReal || t == OFTInteger || t == OFTInteger64;
+        };
+        m_x_numeric = numeric(m_xi);
+        m_y_numeric = numeric(m_yi);
+        m_ci = spec.category.empty() ? -1 : find_field(m_source, spec.category, "category");
+        OGRFeatureDefn* d = m_layer.GetLayerDefn();
         for (int i = 0; i < d->GetFieldCount(); ++i)
-            text.observe(d->GetFieldDefn(i)->GetNameRef(), 0);
+            m_text.observe(d->GetFieldDefn(i)->GetNameRef(), 0);
     }
 
-    std::int64_t total = -1;
-    if (!spec.where.empty()) {
-        total = count_features(layer);
-        apply_where(layer, spec.path, spec.where);
+    void problem(Candidate& c, RejectReason r, std::string detail) {
+        c.problem = static_cast<std::int32_t>(m_problems.size());
+        m_problems.push_back({r, std::move(detail)});
     }
-    // The count is only for reserve() and progress: ask for it only when the driver knows it
-    // without a scan (a CSV would be read twice); after a where filter it is known already.
-    std::int64_t expected = layer.GetFeatureCount(FALSE);
-    if (expected < 0 && total >= 0) expected = count_features(layer);
-    const bool known = expected >= 0;
-    expected = std::max<std::int64_t>(1, expected);
 
-    // Pass 1: every record's values as read. Times are decided from the whole column after it.
-    std::vector<Candidate> cand;
-    cand.reserve(static_cast<std::size_t>(expected));
-    std::vector<Problem> problems;
-    Interner labels;
-    std::int64_t commas = 0, points = 0, passed = 0;
-    std::vector<std::int64_t> passed_fids; // with a where filter: to list the others
-    auto problem = [&](Candidate& c, RejectReason r, std::string detail) {
-        c.problem = static_cast<std::int32_t>(problems.size());
-        problems.push_back({r, std::move(detail)});
-    };
-    auto coordinate = [&](OGRFeature& f, int i, bool is_numeric, const std::string& name, double& v,
-                          std::string& raw) {
+    /// A coordinate field: a number, or text read as a decimal (a comma allowed).
+    bool coordinate(OGRFeature& f, int i, bool is_numeric, double& v, std::string& raw) {
         if (!f.IsFieldSetAndNotNull(i)) return false;
         if (is_numeric) {
             v = f.GetFieldAsDouble(i);
@@ -153,162 +242,148 @@ IncidentRead read_incidents(const IncidentSourceSpec& spec, const OGRSpatialRefe
         }
         raw = f.GetFieldAsString(i); // copied: the next call reuses GDAL's buffer
         bool comma = false;
-        const auto p = parse_decimal(raw, spec.decimal, &comma);
+        const auto p = parse_decimal(raw, m_spec.decimal, &comma);
         if (!p) return false;
-        (comma ? commas : points) += 1;
+        (comma ? m_commas : m_points) += 1;
         v = *p;
-        (void)name;
         return true;
-    };
-    layer.ResetReading();
-    for (auto& f : layer) {
-        ++passed;
-        if (total >= 0) passed_fids.push_back(f->GetFID());
-        const std::int64_t row = f->GetFID();
-        if (progress && known && (passed & 0xFFFF) == 0)
-            progress(0.8 *
-                     std::min(1.0, static_cast<double>(passed) / static_cast<double>(expected)));
-        const auto record = static_cast<std::uint32_t>(times.size());
-        times.collect(*f, row);
-        std::int32_t cat = -1;
-        if (ci >= 0 && f->IsFieldSetAndNotNull(ci)) {
-            const char* label = f->GetFieldAsString(ci);
-            if (*label) {
-                cat = labels.add(label);
-                if (static_cast<std::size_t>(cat) + 1 == labels.size()) text.observe(label, row);
-            }
-        }
+    }
+
+    /// The values of one record as read: its time (kept by the time reader), its category,
+    /// and one candidate per point (or the problem with its coordinates).
+    void read_record(OGRFeature& f) {
+        const std::int64_t row = f.GetFID();
         Candidate c;
         c.row = row;
-        c.record = record;
-        c.category = cat;
-        if (from_fields) {
-            std::string rx, ry;
-            const bool okx = coordinate(*f, xi, x_numeric, spec.x, c.x, rx);
-            const bool oky = coordinate(*f, yi, y_numeric, spec.y, c.y, ry);
-            if (!okx || !oky) {
-                if (rx.empty() && !x_numeric)
-                    rx = f->IsFieldSetAndNotNull(xi) ? f->GetFieldAsString(xi) : "";
-                if (ry.empty() && !y_numeric)
-                    ry = f->IsFieldSetAndNotNull(yi) ? f->GetFieldAsString(yi) : "";
-                const bool empty = (!okx && blank(rx)) || (!oky && blank(ry));
-                problem(c, RejectReason::bad_coordinates,
-                        fmt::format("{} = '{}', {} = '{}': {}", spec.x,
-                                    okx ? fmt::format("{}", c.x) : rx, spec.y,
-                                    oky ? fmt::format("{}", c.y) : ry,
-                                    empty ? "empty" : "not a number"));
+        c.record = static_cast<std::uint32_t>(m_times.size());
+        m_times.collect(f, row);
+        if (m_ci >= 0 && f.IsFieldSetAndNotNull(m_ci)) {
+            const char* label = f.GetFieldAsString(m_ci);
+            if (*label) {
+                c.category = m_labels.add(label);
+                if (static_cast<std::size_t>(c.category) + 1 == m_labels.size())
+                    m_text.observe(label, row);
             }
-            cand.push_back(c);
-            continue;
+        }
+        if (m_from_fields) {
+            read_fields(f, c);
+            m_cand.push_back(c);
+            return;
         }
         OGRGeometryUniquePtr parsed;
         const OGRGeometry* g = nullptr;
-        if (wi >= 0) {
-            const std::string w = f->IsFieldSetAndNotNull(wi) ? f->GetFieldAsString(wi) : "";
+        if (m_wi >= 0) {
+            const std::string w = f.IsFieldSetAndNotNull(m_wi) ? f.GetFieldAsString(m_wi) : "";
             if (blank(w)) {
-                problem(c, RejectReason::bad_coordinates, fmt::format("{} is empty", spec.wkt));
-                cand.push_back(c);
-                continue;
+                problem(c, RejectReason::bad_coordinates, fmt::format("{} is empty", m_spec.wkt));
+                m_cand.push_back(c);
+                return;
             }
             if (parse_wkt_point(w, c.x, c.y)) {
-                cand.push_back(c);
-                continue;
+                m_cand.push_back(c);
+                return;
             }
             OGRGeometry* raw = nullptr;
             if (OGRGeometryFactory::createFromWkt(w.c_str(), nullptr, &raw) != OGRERR_NONE ||
                 !raw) {
                 problem(c, RejectReason::bad_coordinates,
-                        fmt::format("{} = '{}' is not WKT", spec.wkt, w.substr(0, 80)));
-                cand.push_back(c);
-                continue;
+                        fmt::format("{} = '{}' is not WKT", m_spec.wkt, w.substr(0, 80)));
+                m_cand.push_back(c);
+                return;
             }
             parsed.reset(raw);
             g = parsed.get();
         } else {
-            g = f->GetGeometryRef();
+            g = f.GetGeometryRef();
         }
+        read_geometry(g, c);
+    }
+
+    void read_fields(OGRFeature& f, Candidate& c) {
+        std::string rx, ry;
+        const bool okx = coordinate(f, m_xi, m_x_numeric, c.x, rx);
+        const bool oky = coordinate(f, m_yi, m_y_numeric, c.y, ry);
+        if (okx && oky) return;
+        if (rx.empty() && !m_x_numeric)
+            rx = f.IsFieldSetAndNotNull(m_xi) ? f.GetFieldAsString(m_xi) : "";
+        if (ry.empty() && !m_y_numeric)
+            ry = f.IsFieldSetAndNotNull(m_yi) ? f.GetFieldAsString(m_yi) : "";
+        const bool empty = (!okx && blank(rx)) || (!oky && blank(ry));
+        problem(c, RejectReason::bad_coordinates,
+                fmt::format("{} = '{}', {} = '{}': {}", m_spec.x, okx ? fmt::format("{}", c.x) : rx,
+                            m_spec.y, oky ? fmt::format("{}", c.y) : ry,
+                            empty ? "empty" : "not a number"));
+    }
+
+    void read_geometry(const OGRGeometry* g, Candidate& c) {
         if (!g || g->IsEmpty()) {
             problem(c, RejectReason::bad_coordinates, "no geometry");
-            cand.push_back(c);
-            continue;
+            m_cand.push_back(c);
+            return;
         }
         const auto type = wkbFlatten(g->getGeometryType());
         if (type == wkbPoint) {
             const auto* p = g->toPoint();
             c.x = p->getX();
             c.y = p->getY();
-            cand.push_back(c);
+            m_cand.push_back(c);
         } else if (type == wkbMultiPoint) {
             for (const OGRPoint* p : *g->toMultiPoint()) {
                 Candidate part = c;
                 part.x = p->getX();
                 part.y = p->getY();
-                cand.push_back(part);
+                m_cand.push_back(part);
             }
         } else {
             problem(c, RejectReason::bad_geometry_type,
                     fmt::format("a {}, expected a point", g->getGeometryName()));
-            cand.push_back(c);
+            m_cand.push_back(c);
         }
     }
 
-    // The formats, decided from every value.
-    times.decide();
-    text.decide();
-    for (const auto& w : times.warnings())
-        out.warnings.push_back(w);
-    if (!text.warning().empty()) out.warnings.push_back(text.warning());
-    analysis::Incidents& inc = out.incidents;
-    for (const std::string& l : labels.values())
-        inc.categories.push_back(text.decode(l));
-
-    // Pass 2: each record's time, then its coordinates.
-    analysis::RejectLog& rej = out.rejects;
-    inc.reserve(cand.size());
-    std::int64_t utc = 0, coarse_outside = 0;
-    std::uint32_t rejected_record = UINT32_MAX;
-    for (std::size_t k = 0; k < cand.size(); ++k) {
-        const Candidate& c = cand[k];
-        std::int64_t t = analysis::kNoTime;
-        std::int32_t span = 0;
-        if (times.enabled()) {
-            if (c.record == rejected_record) continue; // a multipoint's other parts
-            const TimeReader::Result r = times.get(c.record);
-            if (r.status != TimeReader::Status::ok) {
-                rejected_record = c.record;
-                rej.add(r.status == TimeReader::Status::missing ? RejectReason::missing_time
-                                                                : RejectReason::bad_time,
-                        c.row, r.detail);
-                continue;
-            }
-            t = r.value.seconds;
-            span = r.value.span;
-            utc += r.value.utc;
-            if (period && !in_period(*period, t, span)) {
-                rejected_record = c.record;
-                const bool straddles = t + span - 1 >= period->first && t <= period->second;
-                coarse_outside += straddles;
-                rej.add(RejectReason::outside_period, c.row,
-                        fmt::format("{} = {}{}", times.fields(), format_iso(t),
-                                    straddles ? fmt::format(" ({} precision: it straddles the "
-                                                            "period's edge)",
-                                                            precision_name(span))
-                                              : std::string{}));
-                continue;
-            }
+    /// The time of a candidate's record, or its rejection (missing, bad, outside the period).
+    bool time_of(const Candidate& c, const std::optional<Period>& period, std::int64_t& t,
+                 std::int32_t& span) {
+        const TimeReader::Result r = m_times.get(c.record);
+        if (r.status != TimeReader::Status::ok) {
+            m_out.rejects.add(r.status == TimeReader::Status::missing ? RejectReason::missing_time
+                                                                      : RejectReason::bad_time,
+                              c.row, r.detail);
+            return false;
         }
+        t = r.value.seconds;
+        span = r.value.span;
+        m_utc += r.value.utc;
+        if (period && !in_period(*period, t, span)) {
+            const bool straddles = t + span - 1 >= period->first && t <= period->second;
+            m_coarse_outside += straddles;
+            m_out.rejects.add(RejectReason::outside_period, c.row,
+                              fmt::format("{} = {}{}", m_times.fields(), format_iso(t),
+                                          straddles ? fmt::format(" ({} precision: it straddles "
+                                                                  "the period's edge)",
+                                                                  precision_name(span))
+                                                    : std::string{}));
+            return false;
+        }
+        return true;
+    }
+
+    /// A candidate with a usable time: rejected for its coordinates, or accepted.
+    void accept(const Candidate& c, std::int64_t t, std::int32_t span) {
+        analysis::RejectLog& rej = m_out.rejects;
         if (c.problem >= 0) {
-            const Problem& p = problems[static_cast<std::size_t>(c.problem)];
+            const Problem& p = m_problems[static_cast<std::size_t>(c.problem)];
             rej.add(p.reason, c.row, p.detail);
-            continue;
+            return;
         }
         if (c.x == 0.0 || c.y == 0.0) {
             rej.add(RejectReason::zero_coordinates, c.row,
                     fmt::format("({}, {}): a coordinate is exactly 0, the mark of a failed "
                                 "geocode (null island or a projection's origin)",
                                 c.x, c.y));
-            continue;
+            return;
         }
+        analysis::Incidents& inc = m_out.incidents;
         inc.x.push_back(c.x);
         inc.y.push_back(c.y);
         inc.source_x.push_back(c.x);
@@ -318,57 +393,27 @@ IncidentRead read_incidents(const IncidentSourceSpec& spec, const OGRSpatialRefe
         inc.category.push_back(c.category);
         inc.row.push_back(c.row);
     }
-    std::vector<Candidate>().swap(cand);
-    if (total >= 0) {
-        // Every record the filter removed is listed, not only counted: read the layer once more
-        // without the filter (records whose filter is NULL are removed too, and listed here).
-        std::sort(passed_fids.begin(), passed_fids.end());
-        layer.SetAttributeFilter(nullptr);
-        layer.ResetReading();
-        for (auto& f : layer) {
-            if (std::binary_search(passed_fids.begin(), passed_fids.end(), f->GetFID())) continue;
-            rej.add(RejectReason::filtered, f->GetFID(),
-                    "excluded by where = \"" + spec.where + "\"");
-        }
-    }
-    out.records =
-        static_cast<std::int64_t>(inc.size()) + static_cast<std::int64_t>(rej.rows().size());
-    if (out.records == 0)
-        throw InputError{fmt::format("{}: has no incidents (the layer is empty)", where)};
 
-    // How it was read.
-    out.info.emplace_back("incidents_encoding", text.description());
-    if (from_fields)
-        out.info.emplace_back(
-            "incidents_decimal",
-            x_numeric && y_numeric ? "numeric fields"
-            : commas && points
-                ? fmt::format("mixed: {} values with ',' and {} with '.'", commas, points)
-            : commas ? "',' (decimal comma)"
-                     : "'.'");
-    for (const auto& kv : times.info())
-        out.info.push_back(kv);
-    out.time_suggestion = times.enabled() ? times.suggestion() : "";
-    out.coordinate_suggestion =
-        from_fields
-            ? fmt::format("the coordinates must be numbers in {}, {}; give decimal = \",\" for "
-                          "decimal commas, or the right x = \"...\", y = \"...\" columns (fields: "
-                          "{})",
-                          spec.x, spec.y, field_list(layer))
-            : "check the geometry column (wkt = \"...\") or the layer";
-    if (utc > 0)
-        out.warnings.push_back(fmt::format(
-            "{} times end in Z (UTC): they are kept as written, so hours and days are UTC, "
-            "not local time",
-            utc));
-    if (coarse_outside > 0)
-        out.warnings.push_back(fmt::format(
-            "{} records are rejected as outside the period because their time (a month, or a "
-            "band) straddles its start or end",
-            coarse_outside));
+    const IncidentSourceSpec& m_spec;
+    IncidentRead& m_out;
+    OpenLayer m_source;
+    OGRLayer& m_layer;
+    std::string m_where;
+    TimeReader m_times;
+    TextPolicy m_text;
+    bool m_from_fields = false, m_x_numeric = false, m_y_numeric = false, m_filtered = false;
+    int m_xi = -1, m_yi = -1, m_wi = -1, m_ci = -1;
+    std::vector<Candidate> m_cand;
+    std::vector<Problem> m_problems;
+    Interner m_labels;
+    std::vector<std::int64_t> m_passed_fids; ///< with a where filter: to list the others
+    std::int64_t m_commas = 0, m_points = 0, m_utc = 0, m_coarse_outside = 0;
+};
 
-    // Project in bulk; points PROJ cannot transform are rejected, not lost.
-    if (progress) progress(0.9);
+/// Projects the accepted incidents in bulk; points PROJ cannot transform are rejected, not
+/// lost; the span of the times that remain.
+void project(IncidentRead& out, const OGRSpatialReference& target) {
+    analysis::Incidents& inc = out.incidents;
     TransformPtr ct = make_transform(*out.srs, target);
     std::vector<std::uint8_t> ok;
     transform_points(*ct, inc.x, inc.y, ok);
@@ -378,9 +423,9 @@ IncidentRead read_incidents(const IncidentSourceSpec& spec, const OGRSpatialRefe
         drop[i] = 1;
         out.failed_x.push_back(inc.source_x[i]);
         out.failed_y.push_back(inc.source_y[i]);
-        rej.add(RejectReason::bad_coordinates, inc.row[i],
-                fmt::format("({}, {}) cannot be transformed from {} to {}", inc.source_x[i],
-                            inc.source_y[i], srs_label(*out.srs), srs_label(target)));
+        out.rejects.add(RejectReason::bad_coordinates, inc.row[i],
+                        fmt::format("({}, {}) cannot be transformed from {} to {}", inc.source_x[i],
+                                    inc.source_y[i], srs_label(*out.srs), srs_label(target)));
     }
     inc.remove_if_flagged(drop);
     for (std::size_t i = 0; i < inc.size(); ++i) {
@@ -391,6 +436,27 @@ IncidentRead read_incidents(const IncidentSourceSpec& spec, const OGRSpatialRefe
         if (out.time_max == analysis::kNoTime || t > out.time_max) out.time_max = t;
         if (out.time_end == analysis::kNoTime || e > out.time_end) out.time_end = e;
     }
+}
+
+} // namespace
+
+IncidentRead read_incidents(const IncidentSourceSpec& spec, const OGRSpatialReference& target,
+                            const std::optional<Period>& period, const ProgressFn& progress) {
+    IncidentRead out;
+    {
+        IncidentReading reading{spec, out};
+        reading.collect(progress);
+        reading.decide_and_accept(period);
+        reading.list_filtered();
+        out.records = static_cast<std::int64_t>(out.incidents.size()) +
+                      static_cast<std::int64_t>(out.rejects.rows().size());
+        if (out.records == 0)
+            throw InputError{
+                fmt::format("{}: has no incidents (the layer is empty)", reading.where())};
+        reading.describe();
+    }
+    if (progress) progress(0.9);
+    project(out, target);
     if (progress) progress(1.0);
     return out;
 }
