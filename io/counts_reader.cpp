@@ -67,6 +67,146 @@ std::string match_key(std::string_view key, KeyMatch mode) {
     return {};
 }
 
+/// A row of a counts table as read in the first pass.
+struct Row {
+    std::int64_t fid;
+    std::int32_t key, category;
+    double n;
+};
+
+/// The units each distinct key names under `spec.key_match`. A key may name several polygons
+/// (a unit stored as several parts, or two units of one name): its counts are then shared
+/// among them by area, and the key is reported in `out.shared_keys`.
+struct KeyUnits {
+    std::unordered_map<std::string, std::vector<std::int32_t>> unit_of;
+    std::vector<std::string> text;                       ///< each key decoded
+    std::vector<const std::vector<std::int32_t>*> units; ///< each key's units (null: none)
+};
+
+void match_keys(const CountsSourceSpec& spec, const std::vector<std::string>& unit_keys,
+                const std::vector<std::string>& unit_names, const Interner& keys,
+                const TextPolicy& text, KeyUnits& ku, CountsRead& out) {
+    auto index_unit = [&](const std::string& k, std::size_t i) {
+        const std::string m = match_key(k, spec.key_match);
+        if (m.empty()) return;
+        auto& units = ku.unit_of[m];
+        if (std::find(units.begin(), units.end(), static_cast<std::int32_t>(i)) == units.end())
+            units.push_back(static_cast<std::int32_t>(i));
+    };
+    for (std::size_t i = 0; i < unit_keys.size(); ++i)
+        index_unit(unit_keys[i], i);
+    if (spec.key_match == KeyMatch::name)
+        for (std::size_t i = 0; i < unit_names.size(); ++i)
+            index_unit(unit_names[i], i);
+    ku.text.assign(keys.size(), {});
+    ku.units.assign(keys.size(), nullptr);
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+        ku.text[k] = text.decode(keys.values()[k]);
+        const std::string m = match_key(ku.text[k], spec.key_match);
+        auto it = m.empty() ? ku.unit_of.end() : ku.unit_of.find(m);
+        if (it != ku.unit_of.end()) {
+            ku.units[k] = &it->second;
+            if (it->second.size() > 1) out.shared_keys.emplace_back(ku.text[k], it->second.size());
+        }
+    }
+    std::sort(out.shared_keys.begin(), out.shared_keys.end());
+}
+
+/// The second pass: each row's time, then its key; accepted rows shared among their units.
+void accept_rows(const CountsSourceSpec& spec, const std::vector<Row>& rows,
+                 const TimeReader& times, const KeyUnits& ku, const std::vector<double>& unit_area,
+                 const std::optional<Period>& period, CountsRead& out) {
+    analysis::AreaCounts& ac = out.counts;
+    std::map<std::string, double> unknown;
+    bool monthly = true, any_time = false;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const Row& r = rows[i];
+        std::int32_t year = 0, month = 0;
+        if (times.enabled()) {
+            const TimeReader::Result t = times.get(i);
+            if (t.status != TimeReader::Status::ok) {
+                out.rejects.add(t.status == TimeReader::Status::missing ? RejectReason::missing_time
+                                                                        : RejectReason::bad_time,
+                                r.fid, t.detail, r.n);
+                continue;
+            }
+            // Counts per area are kept per month (or year): a finer time names its month.
+            const CivilTime c = from_seconds(t.value.seconds);
+            const bool yearly = t.value.span > 31 * kSpanDay;
+            const std::int64_t start =
+                to_seconds(CivilTime{c.year, yearly ? 1 : c.month, 1, 0, 0, 0});
+            if (period && !in_period(*period, t.value.seconds, t.value.span)) {
+                out.rejects.add(RejectReason::outside_period, r.fid,
+                                yearly ? fmt::format("{}", c.year)
+                                       : fmt::format("{}-{:02}", c.year, c.month),
+                                r.n);
+                continue;
+            }
+            year = c.year;
+            month = yearly ? 0 : c.month;
+            monthly = monthly && !yearly;
+            any_time = true;
+            const std::int64_t end =
+                yearly ? to_seconds(CivilTime{c.year + 1, 1, 1, 0, 0, 0})
+                       : to_seconds(CivilTime{c.month == 12 ? c.year + 1 : c.year,
+                                              c.month == 12 ? 1 : c.month + 1, 1, 0, 0, 0});
+            if (out.time_min == analysis::kNoTime || start < out.time_min) out.time_min = start;
+            if (out.time_max == analysis::kNoTime || start > out.time_max) out.time_max = start;
+            if (out.time_end == analysis::kNoTime || end > out.time_end) out.time_end = end;
+        }
+        const auto* units = ku.units[static_cast<std::size_t>(r.key)];
+        if (!units) {
+            const std::string& key = ku.text[static_cast<std::size_t>(r.key)];
+            unknown[key] += r.n;
+            out.rejects.add(RejectReason::unknown_unit, r.fid,
+                            fmt::format("{} = '{}'", spec.key, key), r.n);
+            continue;
+        }
+        double total_area = 0;
+        for (std::int32_t k : *units)
+            total_area += unit_area.empty() ? 1.0 : unit_area[k];
+        for (std::int32_t k : *units) {
+            const double part = unit_area.empty() ? 1.0 : unit_area[k];
+            ac.unit.push_back(k);
+            ac.category.push_back(r.category);
+            ac.year.push_back(year);
+            ac.month.push_back(month);
+            ac.count.push_back(total_area > 0 ? r.n * part / total_area
+                                              : r.n / static_cast<double>(units->size()));
+        }
+    }
+    out.monthly = any_time && monthly;
+    out.unknown_keys.assign(unknown.begin(), unknown.end());
+    std::stable_sort(out.unknown_keys.begin(), out.unknown_keys.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+}
+
+/// How the table was read, for run_info, and the keys that help, for failures.
+void describe_counts(const CountsSourceSpec& spec, const std::vector<std::string>& unit_keys,
+                     const std::vector<std::string>& unit_names, const TextPolicy& text,
+                     const TimeReader& times, bool with_count, CountsRead& out) {
+    out.info.emplace_back("counts_encoding", text.description());
+    out.info.emplace_back("counts_key_match", to_string(spec.key_match));
+    out.info.emplace_back("counts_form", with_count ? "counts per row (" + spec.count + ")"
+                                                    : "one record per row");
+    for (const auto& kv : times.info())
+        out.info.push_back(kv);
+    out.time_suggestion = times.enabled() ? times.suggestion() : "";
+    {
+        std::string examples;
+        for (std::size_t i = 0; i < unit_keys.size() && i < 3; ++i)
+            examples += fmt::format("{}'{}'", i ? ", " : "", unit_keys[i]);
+        if (unit_keys.empty())
+            for (std::size_t i = 0; i < unit_names.size() && i < 3; ++i)
+                examples += fmt::format("{}'{}'", i ? ", " : "", unit_names[i]);
+        out.key_suggestion = fmt::format(
+            "the boundary's keys look like {}; give key_match = \"number\" (5001 = 05001) or "
+            "key_match = \"name\" (case, accents and punctuation folded), or derive the key with "
+            "sql = \"SELECT ... FROM ...\"",
+            examples.empty() ? "nothing" : examples);
+    }
+}
+
 } // namespace
 
 CountsRead read_counts(const CountsSourceSpec& spec, const std::vector<std::string>& unit_keys,
@@ -117,11 +257,6 @@ CountsRead read_counts(const CountsSourceSpec& spec, const std::vector<std::stri
     }
 
     // Pass 1: the rows as read.
-    struct Row {
-        std::int64_t fid;
-        std::int32_t key, category;
-        double n;
-    };
     std::vector<Row> rows;
     Interner keys, labels;
     std::vector<std::int64_t> passed_fids;
@@ -153,97 +288,12 @@ CountsRead read_counts(const CountsSourceSpec& spec, const std::vector<std::stri
         out.warnings.push_back(w);
     if (!text.warning().empty()) out.warnings.push_back(text.warning());
 
-    // The units each distinct key names. A key may name several polygons (a unit stored as
-    // several parts, or two units of one name): its counts are then shared among them by area.
-    std::unordered_map<std::string, std::vector<std::int32_t>> unit_of;
-    auto index_unit = [&](const std::string& k, std::size_t i) {
-        const std::string m = match_key(k, spec.key_match);
-        if (m.empty()) return;
-        auto& units = unit_of[m];
-        if (std::find(units.begin(), units.end(), static_cast<std::int32_t>(i)) == units.end())
-            units.push_back(static_cast<std::int32_t>(i));
-    };
-    for (std::size_t i = 0; i < unit_keys.size(); ++i)
-        index_unit(unit_keys[i], i);
-    if (spec.key_match == KeyMatch::name)
-        for (std::size_t i = 0; i < unit_names.size(); ++i)
-            index_unit(unit_names[i], i);
-    std::vector<std::string> key_text(keys.size());
-    std::vector<const std::vector<std::int32_t>*> key_units(keys.size(), nullptr);
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-        key_text[k] = text.decode(keys.values()[k]);
-        const std::string m = match_key(key_text[k], spec.key_match);
-        auto it = m.empty() ? unit_of.end() : unit_of.find(m);
-        if (it != unit_of.end()) {
-            key_units[k] = &it->second;
-            if (it->second.size() > 1) out.shared_keys.emplace_back(key_text[k], it->second.size());
-        }
-    }
-    std::sort(out.shared_keys.begin(), out.shared_keys.end());
+    KeyUnits ku;
+    match_keys(spec, unit_keys, unit_names, keys, text, ku, out);
     analysis::AreaCounts& ac = out.counts;
     for (const std::string& l : labels.values())
         ac.categories.push_back(text.decode(l));
-
-    // Pass 2: each row's time, then its key.
-    std::map<std::string, double> unknown;
-    bool monthly = true, any_time = false;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        const Row& r = rows[i];
-        std::int32_t year = 0, month = 0;
-        if (times.enabled()) {
-            const TimeReader::Result t = times.get(i);
-            if (t.status != TimeReader::Status::ok) {
-                out.rejects.add(t.status == TimeReader::Status::missing ? RejectReason::missing_time
-                                                                        : RejectReason::bad_time,
-                                r.fid, t.detail, r.n);
-                continue;
-            }
-            // Counts per area are kept per month (or year): a finer time names its month.
-            const CivilTime c = from_seconds(t.value.seconds);
-            const bool yearly = t.value.span > 31 * kSpanDay;
-            std::int64_t start = to_seconds(CivilTime{c.year, yearly ? 1 : c.month, 1, 0, 0, 0});
-            std::int32_t span = t.value.span;
-            if (period && !in_period(*period, t.value.seconds, span)) {
-                out.rejects.add(RejectReason::outside_period, r.fid,
-                                yearly ? fmt::format("{}", c.year)
-                                       : fmt::format("{}-{:02}", c.year, c.month),
-                                r.n);
-                continue;
-            }
-            year = c.year;
-            month = yearly ? 0 : c.month;
-            monthly = monthly && !yearly;
-            any_time = true;
-            const std::int64_t end =
-                yearly ? to_seconds(CivilTime{c.year + 1, 1, 1, 0, 0, 0})
-                       : to_seconds(CivilTime{c.month == 12 ? c.year + 1 : c.year,
-                                              c.month == 12 ? 1 : c.month + 1, 1, 0, 0, 0});
-            if (out.time_min == analysis::kNoTime || start < out.time_min) out.time_min = start;
-            if (out.time_max == analysis::kNoTime || start > out.time_max) out.time_max = start;
-            if (out.time_end == analysis::kNoTime || end > out.time_end) out.time_end = end;
-        }
-        const auto* units = key_units[static_cast<std::size_t>(r.key)];
-        if (!units) {
-            const std::string& key = key_text[static_cast<std::size_t>(r.key)];
-            unknown[key] += r.n;
-            out.rejects.add(RejectReason::unknown_unit, r.fid,
-                            fmt::format("{} = '{}'", spec.key, key), r.n);
-            continue;
-        }
-        double total_area = 0;
-        for (std::int32_t k : *units)
-            total_area += unit_area.empty() ? 1.0 : unit_area[k];
-        for (std::int32_t k : *units) {
-            const double part = unit_area.empty() ? 1.0 : unit_area[k];
-            ac.unit.push_back(k);
-            ac.category.push_back(r.category);
-            ac.year.push_back(year);
-            ac.month.push_back(month);
-            ac.count.push_back(total_area > 0 ? r.n * part / total_area
-                                              : r.n / static_cast<double>(units->size()));
-        }
-    }
-    out.monthly = any_time && monthly;
+    accept_rows(spec, rows, times, ku, unit_area, period, out);
     if (!spec.where.empty()) {
         std::sort(passed_fids.begin(), passed_fids.end());
         for (const auto& [fid, n] : all_rows) {
@@ -255,30 +305,7 @@ CountsRead read_counts(const CountsSourceSpec& spec, const std::vector<std::stri
     }
     if (out.rows == 0 && out.incidents == 0)
         throw InputError{fmt::format("{}: has no rows", where)};
-    out.unknown_keys.assign(unknown.begin(), unknown.end());
-    std::stable_sort(out.unknown_keys.begin(), out.unknown_keys.end(),
-                     [](const auto& a, const auto& b) { return a.second > b.second; });
-
-    out.info.emplace_back("counts_encoding", text.description());
-    out.info.emplace_back("counts_key_match", to_string(spec.key_match));
-    out.info.emplace_back("counts_form", count_i >= 0 ? "counts per row (" + spec.count + ")"
-                                                      : "one record per row");
-    for (const auto& kv : times.info())
-        out.info.push_back(kv);
-    out.time_suggestion = times.enabled() ? times.suggestion() : "";
-    {
-        std::string examples;
-        for (std::size_t i = 0; i < unit_keys.size() && i < 3; ++i)
-            examples += fmt::format("{}'{}'", i ? ", " : "", unit_keys[i]);
-        if (unit_keys.empty())
-            for (std::size_t i = 0; i < unit_names.size() && i < 3; ++i)
-                examples += fmt::format("{}'{}'", i ? ", " : "", unit_names[i]);
-        out.key_suggestion = fmt::format(
-            "the boundary's keys look like {}; give key_match = \"number\" (5001 = 05001) or "
-            "key_match = \"name\" (case, accents and punctuation folded), or derive the key with "
-            "sql = \"SELECT ... FROM ...\"",
-            examples.empty() ? "nothing" : examples);
-    }
+    describe_counts(spec, unit_keys, unit_names, text, times, count_i >= 0, out);
     return out;
 }
 
