@@ -10,26 +10,21 @@
 namespace vigia::engine {
 
 namespace {
+
 std::string number(double v) {
     return fmt::format("{}", v);
 }
-} // namespace
 
-std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
-                                                          double write_seconds) {
-    const CityConfig& c = *o.city;
-    const AnalysisParams& a = o.manifest->analysis;
-    std::vector<std::pair<std::string, std::string>> kv;
-    auto add = [&](std::string k, std::string v) { kv.emplace_back(std::move(k), std::move(v)); };
-    add("vigia_version", vigia_version());
-    add("libraries", library_versions());
-    add("run_at_utc", utc_now());
-    add("manifest", o.manifest->path.string());
-    add("city", c.name);
-    add("slug", c.slug);
-    // Every parameter as the manifest declares it (engine/manifest_tables.cpp).
-    for (auto& [k, v] : manifest_echo(*o.manifest, c))
-        add(std::move(k), std::move(v));
+/// Appends one run_info entry.
+struct Adder {
+    std::vector<std::pair<std::string, std::string>>& kv;
+    void operator()(std::string k, std::string v) const {
+        kv.emplace_back(std::move(k), std::move(v));
+    }
+};
+
+/// What was read and counted, and what was rejected by reason.
+void add_inputs(const CityContext& o, Adder& add) {
     add("crs", io::srs_label(*o.target));
     add("boundary_encoding", o.boundary_encoding);
     add("boundary_features", std::to_string(o.units.size()));
@@ -67,6 +62,11 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
         const auto reason = static_cast<analysis::RejectReason>(r);
         add(std::string{"rejected_"} + to_string(reason), number(rejects->count(reason)));
     }
+}
+
+/// The data-quality checks, categories and the years covered.
+void add_quality(const CityContext& o, Adder& add) {
+    const CityConfig& c = *o.city;
     if (o.quality) {
         add("pile_threshold", std::to_string(o.quality->pile_threshold));
         add("piles", std::to_string(o.quality->piles.size()));
@@ -77,6 +77,11 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
     if (o.assignment) add("incidents_without_unit", std::to_string(o.assignment->without_unit));
     add("years_covered", number(o.years));
     if (!c.categories.empty()) add("unmapped_categories", std::to_string(o.unmapped.size()));
+}
+
+/// The hot-spot stage: weights, significance, scale, stability, kernel density.
+void add_hotspots(const CityContext& o, Adder& add) {
+    const AnalysisParams& a = o.manifest->analysis;
     if (o.hotspots) {
         const HotspotResults& h = *o.hotspots;
         add("gi_weights_grid", h.grid.weights);
@@ -101,6 +106,11 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
         add("kde_bandwidth_auto_m", number(h.kde_bandwidth_auto_m));
         if (h.kde) add("kde_raster", o.city->slug + "_kde.tif");
     }
+}
+
+/// The time stages: the space-time cube and the near-repeat test.
+void add_time(const CityContext& o, Adder& add) {
+    const AnalysisParams& a = o.manifest->analysis;
     if (o.time) {
         const TimeResults& tr = *o.time;
         add("space_time_bins", tr.bins_text.empty() ? "none" : tr.bins_text);
@@ -125,6 +135,10 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
                                              nr.result.pairs_within));
         }
     }
+}
+
+/// Population and the facility networks.
+void add_coverage(const CityContext& o, Adder& add) {
     if (o.coverage) {
         if (o.coverage->population) {
             const auto& p = *o.coverage->population;
@@ -145,6 +159,29 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
             }
         }
     }
+}
+
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
+                                                          double write_seconds) {
+    const CityConfig& c = *o.city;
+    std::vector<std::pair<std::string, std::string>> kv;
+    Adder add{kv};
+    add("vigia_version", vigia_version());
+    add("libraries", library_versions());
+    add("run_at_utc", utc_now());
+    add("manifest", o.manifest->path.string());
+    add("city", c.name);
+    add("slug", c.slug);
+    // Every parameter as the manifest declares it (engine/manifest_tables.cpp).
+    for (auto& [k, v] : manifest_echo(*o.manifest, c))
+        add(std::move(k), std::move(v));
+    add_inputs(o, add);
+    add_quality(o, add);
+    add_hotspots(o, add);
+    add_time(o, add);
+    add_coverage(o, add);
     for (std::size_t i = 0; i < o.warnings.size(); ++i)
         add(fmt::format("warning_{}", i + 1), o.warnings[i]);
     for (const auto& [k, v] : o.timings)
