@@ -95,12 +95,105 @@ TimeResults time_stage(const TimeInput& in, const AnalysisParams& params) {
     return r;
 }
 
+namespace {
+
+/// The cube of point input: a time enters only when its whole interval lies in one step (a
+/// month in weekly steps is left out and reported, never placed on a day).
+void point_cube(const TimeInput& in, EmergingOutput& e, TimeResults& r) {
+    const std::vector<std::int64_t>* times = in.time;
+    std::vector<std::int64_t> fitting;
+    if (in.time_span) {
+        fitting = *in.time;
+        for (std::size_t i = 0; i < fitting.size(); ++i) {
+            const std::int64_t t = fitting[i];
+            const std::int32_t span = (*in.time_span)[i];
+            if (t == kNoTime || span <= 1) continue;
+            const std::int32_t b = e.bins.bin_of(t);
+            if (b >= 0 && e.bins.bin_of(t + span - 1) != b) {
+                fitting[i] = kNoTime;
+                ++e.coarse;
+            }
+        }
+        times = &fitting;
+    }
+    e.cube =
+        build_cube(*in.cell, *times, e.bins, in.grid->size(), &e.without_time, &e.outside_bins);
+    e.without_time -= e.coarse;
+    if (e.coarse > 0)
+        r.warnings.push_back(fmt::format("{} incidents are known only to a period longer than one "
+                                         "{} step (a month, a band): left out of the space-time "
+                                         "cube",
+                                         e.coarse, r.step_text));
+}
+
+/// Long runs of steps without a single incident: a wrong date or a gap.
+void warn_empty_runs(const EmergingOutput& e, TimeResults& r) {
+    const std::size_t steps = e.bins.steps();
+    std::vector<double> per_step(steps, 0.0);
+    for (std::size_t c = 0; c < e.cube.cells; ++c)
+        for (std::size_t k = 0; k < steps; ++k)
+            per_step[k] += e.cube.values[c * steps + k];
+    std::size_t run = 0, longest = 0, end = 0;
+    for (std::size_t k = 0; k < steps; ++k) {
+        run = per_step[k] > 0 ? 0 : run + 1;
+        if (run > longest) {
+            longest = run;
+            end = k;
+        }
+    }
+    if (longest >= kEmptyRun)
+        r.warnings.push_back(fmt::format(
+            "{} time steps in a row have no incident at all ({} to {}): check the dates, or give "
+            "[analysis] period; the emerging patterns treat them as zero counts",
+            longest, io::format_iso(e.bins.edges[end + 1 - longest]).substr(0, 10),
+            io::format_iso(e.bins.edges[end + 1] - 1).substr(0, 10)));
+}
+
+/// Space-time Gi*, the patterns, and their counts per pattern in city_stats.
+void patterns(const TimeInput& in, const AnalysisParams& params, EmergingOutput& e,
+              TimeResults& r) {
+    std::optional<Weights> own;
+    if (!in.grid_weights) own = grid_weights(*in.grid, params);
+    const Weights& w = in.grid_weights ? *in.grid_weights : *own;
+    const std::vector<float> z = space_time_gi(e.cube, w, params.time.window);
+    EmergingSpec spec;
+    spec.fdr = params.fdr;
+    e.result = emerging_hot_spots(e.cube, z, spec);
+    std::vector<double> per(kEhsaCategoryCount, 0.0);
+    for (EhsaCategory c : e.result.category)
+        per[static_cast<std::size_t>(c)] += 1;
+    for (std::size_t k = 0; k < kEhsaCategoryCount; ++k) {
+        std::string name = to_string(static_cast<EhsaCategory>(k));
+        for (char& ch : name)
+            if (ch == ' ') ch = '_';
+        r.stats.push_back({"ehs_" + name + "_cells", per[k], "cells",
+                           fmt::format("grid cells whose emerging hot-spot pattern is '{}'",
+                                       to_string(static_cast<EhsaCategory>(k)))});
+    }
+    r.stats.push_back({"ehs_time_steps", static_cast<double>(e.bins.steps()), "steps",
+                       "time steps of the space-time cube (" + r.step_text + ")"});
+}
+
+std::string bins_text(const TimeBins& b, const std::string& step_text) {
+    const std::size_t steps = b.steps();
+    if (!steps) return "none";
+    return fmt::format("{} steps of {} from {} to {}{}{}", steps, step_text,
+                       io::format_iso(b.edges.front()).substr(0, 10),
+                       io::format_iso(b.edges.back() - 1).substr(0, 10),
+                       b.first_partial ? (b.first_dropped ? "; partial first step dropped"
+                                                          : "; partial first step kept")
+                                       : "",
+                       b.last_partial ? (b.last_dropped ? "; partial last step dropped"
+                                                        : "; partial last step kept")
+                                      : "");
+}
+
+} // namespace
+
 void emerging_stage(const TimeInput& in, const AnalysisParams& params, TimeResults& r) {
     const TimeStep step = time_step(params.time);
     r.step_text = step.unit == StepUnit::days ? fmt::format("{} days", step.days)
                                               : std::string{to_string(step.unit)};
-
-    // The space-time cube and its emerging hot spots.
     std::int64_t first = in.first, last = in.last;
     if (params.period) {
         first = params.period->first;
@@ -111,122 +204,46 @@ void emerging_stage(const TimeInput& in, const AnalysisParams& params, TimeResul
                                   : step.unit == StepUnit::year);
     if (first == kNoTime || last == kNoTime || last <= first) {
         r.warnings.push_back("no time span: emerging hot spots not computed");
-    } else if (!counts_ok) {
+        return;
+    }
+    if (!counts_ok) {
         r.warnings.push_back(fmt::format(
             "the counts are per {} and cannot be binned by {}: emerging hot spots not computed "
             "(use a time_step of {})",
             in.monthly ? "month" : "year", r.step_text,
             in.monthly ? "\"month\", \"quarter\" or \"year\"" : "\"year\""));
-    } else {
-        EmergingOutput e;
-        e.bins = make_bins(first, last, step, params.time.drop_partial);
-        const std::size_t steps = e.bins.steps();
-        r.bins_text = steps
-                          ? fmt::format("{} steps of {} from {} to {}{}{}", steps, r.step_text,
-                                        io::format_iso(e.bins.edges.front()).substr(0, 10),
-                                        io::format_iso(e.bins.edges.back() - 1).substr(0, 10),
-                                        e.bins.first_partial
-                                            ? (e.bins.first_dropped ? "; partial first step dropped"
-                                                                    : "; partial first step kept")
-                                            : "",
-                                        e.bins.last_partial
-                                            ? (e.bins.last_dropped ? "; partial last step dropped"
-                                                                   : "; partial last step kept")
-                                            : "")
-                          : "none";
-        if (steps * in.grid->size() > kMaxBins) {
-            r.warnings.push_back(fmt::format(
-                "emerging hot spots not computed: {} steps × {} cells is more than {} million "
-                "bins (the span runs from {} to {}: check for wrong dates, or give [analysis] "
-                "period)",
-                steps, in.grid->size(), kMaxBins / 1000000, io::format_iso(first).substr(0, 10),
-                io::format_iso(last).substr(0, 10)));
-        } else if (steps < kMinSteps) {
-            r.warnings.push_back(fmt::format(
-                "emerging hot spots need at least {} time steps; the data give {} of {}: not "
-                "computed (a shorter time_step may do)",
-                kMinSteps, steps, r.step_text));
-        } else {
-            if (in.cell) {
-                // A time enters the cube only when its whole interval lies in one step: a
-                // month in weekly steps is left out (and reported), never placed on a day.
-                const std::vector<std::int64_t>* times = in.time;
-                std::vector<std::int64_t> fitting;
-                if (in.time_span) {
-                    fitting = *in.time;
-                    for (std::size_t i = 0; i < fitting.size(); ++i) {
-                        const std::int64_t t = fitting[i];
-                        const std::int32_t span = (*in.time_span)[i];
-                        if (t == kNoTime || span <= 1) continue;
-                        const std::int32_t b = e.bins.bin_of(t);
-                        if (b >= 0 && e.bins.bin_of(t + span - 1) != b) {
-                            fitting[i] = kNoTime;
-                            ++e.coarse;
-                        }
-                    }
-                    times = &fitting;
-                }
-                e.cube = build_cube(*in.cell, *times, e.bins, in.grid->size(), &e.without_time,
-                                    &e.outside_bins);
-                e.without_time -= e.coarse;
-                if (e.coarse > 0)
-                    r.warnings.push_back(fmt::format(
-                        "{} incidents are known only to a period longer than one {} step (a "
-                        "month, a band): left out of the space-time cube",
-                        e.coarse, r.step_text));
-            } else
-                e.cube = counts_cube(in, e.bins, e.outside_bins);
-            if (e.outside_bins > 0 && (e.bins.first_dropped || e.bins.last_dropped))
-                r.warnings.push_back(fmt::format(
-                    "{} incidents fall in incomplete time steps left out of the space-time cube "
-                    "(partial_steps = \"drop\")",
-                    e.outside_bins));
-            {
-                // Long runs of steps without a single incident: a wrong date or a gap.
-                std::vector<double> per_step(steps, 0.0);
-                for (std::size_t c = 0; c < e.cube.cells; ++c)
-                    for (std::size_t k = 0; k < steps; ++k)
-                        per_step[k] += e.cube.values[c * steps + k];
-                std::size_t run = 0, longest = 0, end = 0;
-                for (std::size_t k = 0; k < steps; ++k) {
-                    run = per_step[k] > 0 ? 0 : run + 1;
-                    if (run > longest) {
-                        longest = run;
-                        end = k;
-                    }
-                }
-                if (longest >= kEmptyRun)
-                    r.warnings.push_back(fmt::format(
-                        "{} time steps in a row have no incident at all ({} to {}): check the "
-                        "dates, or give [analysis] period; the emerging patterns treat them as "
-                        "zero counts",
-                        longest, io::format_iso(e.bins.edges[end + 1 - longest]).substr(0, 10),
-                        io::format_iso(e.bins.edges[end + 1] - 1).substr(0, 10)));
-            }
-            std::optional<Weights> own;
-            if (!in.grid_weights) own = grid_weights(*in.grid, params);
-            const Weights& w = in.grid_weights ? *in.grid_weights : *own;
-            const std::vector<float> z = space_time_gi(e.cube, w, params.time.window);
-            EmergingSpec spec;
-            spec.fdr = params.fdr;
-            e.result = emerging_hot_spots(e.cube, z, spec);
-            std::vector<double> per(kEhsaCategoryCount, 0.0);
-            for (EhsaCategory c : e.result.category)
-                per[static_cast<std::size_t>(c)] += 1;
-            for (std::size_t k = 0; k < kEhsaCategoryCount; ++k) {
-                std::string name = to_string(static_cast<EhsaCategory>(k));
-                for (char& ch : name)
-                    if (ch == ' ') ch = '_';
-                r.stats.push_back({"ehs_" + name + "_cells", per[k], "cells",
-                                   fmt::format("grid cells whose emerging hot-spot pattern is "
-                                               "'{}'",
-                                               to_string(static_cast<EhsaCategory>(k)))});
-            }
-            r.stats.push_back({"ehs_time_steps", static_cast<double>(steps), "steps",
-                               "time steps of the space-time cube (" + r.step_text + ")"});
-            r.emerging = std::move(e);
-        }
+        return;
     }
+    EmergingOutput e;
+    e.bins = make_bins(first, last, step, params.time.drop_partial);
+    const std::size_t steps = e.bins.steps();
+    r.bins_text = bins_text(e.bins, r.step_text);
+    if (steps * in.grid->size() > kMaxBins) {
+        r.warnings.push_back(fmt::format(
+            "emerging hot spots not computed: {} steps × {} cells is more than {} million bins "
+            "(the span runs from {} to {}: check for wrong dates, or give [analysis] period)",
+            steps, in.grid->size(), kMaxBins / 1000000, io::format_iso(first).substr(0, 10),
+            io::format_iso(last).substr(0, 10)));
+        return;
+    }
+    if (steps < kMinSteps) {
+        r.warnings.push_back(fmt::format("emerging hot spots need at least {} time steps; the "
+                                         "data give {} of {}: not computed (a shorter time_step "
+                                         "may do)",
+                                         kMinSteps, steps, r.step_text));
+        return;
+    }
+    if (in.cell)
+        point_cube(in, e, r);
+    else
+        e.cube = counts_cube(in, e.bins, e.outside_bins);
+    if (e.outside_bins > 0 && (e.bins.first_dropped || e.bins.last_dropped))
+        r.warnings.push_back(fmt::format("{} incidents fall in incomplete time steps left out of "
+                                         "the space-time cube (partial_steps = \"drop\")",
+                                         e.outside_bins));
+    warn_empty_runs(e, r);
+    patterns(in, params, e, r);
+    r.emerging = std::move(e);
 }
 
 void near_repeat_stage(const TimeInput& in, const AnalysisParams& params, TimeResults& r) {
