@@ -39,9 +39,24 @@ io::Bbox extent_of(const std::array<double, 4>& e) {
     return {e[0] - pad, e[1] - pad, e[2] + pad, e[3] + pad};
 }
 
-/// Marker shapes of facility networks, in manifest order (colours: network_colour, as in QGIS).
-constexpr std::array<io::PointShape, 3> kFacilityShapes{
-    io::PointShape::circle, io::PointShape::square, io::PointShape::triangle};
+/// The map's symbol of a QGIS marker shape.
+io::PointShape point_shape(MarkerShape shape) noexcept {
+    switch (shape) {
+    case MarkerShape::square:
+        return io::PointShape::square;
+    case MarkerShape::triangle:
+        return io::PointShape::triangle;
+    case MarkerShape::diamond:
+        return io::PointShape::diamond;
+    case MarkerShape::pentagon:
+        return io::PointShape::pentagon;
+    case MarkerShape::star:
+        return io::PointShape::star;
+    case MarkerShape::circle:
+        break;
+    }
+    return io::PointShape::circle;
+}
 
 const io::Rgba kBoundary{0.13, 0.13, 0.13, 1};
 const io::Rgba kUnits{0.35, 0.35, 0.35, 1};
@@ -119,11 +134,12 @@ io::MapDoc city_map(const CityOutput& o, Language language, std::size_t max_unit
     if (o.coverage)
         for (std::size_t k = 0; k < o.coverage->kinds.size(); ++k) {
             const KindCoverage& kc = o.coverage->kinds[k];
-            const io::Rgba colour = rgba(network_colour(kinds, kc.config->kind));
+            // The markers of the QGIS styles (network_marker): same shape, same colour.
+            const NetworkMarker fm = network_marker(kinds, kc.config->kind, "facility");
             io::PointLayer f;
-            f.fill = colour;
-            f.shape = kFacilityShapes[k % kFacilityShapes.size()];
-            f.radius_px = 3.5;
+            f.fill = rgba(fm.colour);
+            f.shape = point_shape(fm.shape);
+            f.radius_px = fm.radius_px;
             for (const auto& w : kc.facilities.wkb) {
                 double x = 0, y = 0;
                 analysis::centroid(ctx, analysis::from_wkb(ctx, w).get(), x, y);
@@ -135,13 +151,14 @@ io::MapDoc city_map(const CityOutput& o, Language language, std::size_t max_unit
                 fmt::format(fmt::runtime(text(language, "facilities_fmt")), kc.config->kind)));
             p.points.push_back(std::move(f));
             if (!kc.site_x.empty()) {
+                const NetworkMarker sm = network_marker(kinds, kc.config->kind, "suggested");
                 io::PointLayer s;
                 s.x = kc.site_x;
                 s.y = kc.site_y;
-                s.fill = colour;
+                s.fill = rgba(sm.colour);
                 s.stroke = kBoundary;
-                s.shape = io::PointShape::star;
-                s.radius_px = 9;
+                s.shape = point_shape(sm.shape);
+                s.radius_px = sm.radius_px;
                 doc.legend.entries.push_back(io::LegendEntry::point(
                     s.fill, s.shape,
                     fmt::format(fmt::runtime(text(language, "suggested_sites_fmt")),

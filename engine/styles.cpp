@@ -1,10 +1,14 @@
 #include "engine/styles.hpp"
 
+#include "engine/embedded_tables.hpp"
+#include "io/map_render.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -12,27 +16,51 @@ namespace vigia::engine {
 
 namespace {
 
-// Colours. Gi* classes: ColorBrewer RdBu, 7 classes (#b2182b … #2166ac), the red–white–blue
-// order of ArcGIS's hot-spot renderer. ArcGIS's own default has a yellowish neutral class
-// (#ffffbf) and different tints; RdBu is chosen because it is colour-blind safe, prints in
-// grey as an ordered ramp, and its near-white neutral lets the hot and cold classes stand out.
-constexpr std::array<const char*, 7> kGiColours{"#b2182b", "#ef8a62", "#fddbc7", "#f7f7f7",
-                                                "#d1e5f0", "#67a9cf", "#2166ac"}; // 3 … −3
-// LISA clusters HH, LL, LH, HL as GeoDa draws them (red, blue, light blue, pink; here the
-// ColorBrewer Paired tints of those hues), not significant in GeoDa's light grey.
-constexpr std::array<const char*, 5> kLisaColours{"#e31a1c", "#1f78b4", "#a6cee3", "#fb9a99",
-                                                  "#eeeeee"};
-// ColorBrewer 9-class sequential schemes.
-constexpr std::array<const char*, 9> kYlOrRd{"#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c",
-                                             "#fc4e2a", "#e31a1c", "#bd0026", "#800026"};
-constexpr std::array<const char*, 9> kPuRd{"#f7f4f9", "#e7e1ef", "#d4b9da", "#c994c7", "#df65b0",
-                                           "#e7298a", "#ce1256", "#980043", "#67001f"};
-// Facility networks: ColorBrewer Dark2, by the kind's place in the sorted kinds of the city.
-constexpr std::array<const char*, 8> kKindColours{"#1b9e77", "#d95f02", "#7570b3", "#e7298a",
-                                                  "#66a61e", "#e6ab02", "#a6761d", "#666666"};
-constexpr std::array<MarkerShape, 5> kKindShapes{MarkerShape::circle, MarkerShape::square,
-                                                 MarkerShape::triangle, MarkerShape::diamond,
-                                                 MarkerShape::pentagon};
+const embedded::Table& style_table(std::string_view name) {
+    for (const embedded::Table& t : embedded::tables())
+        if (t.name == name) return t;
+    throw std::logic_error{fmt::format("styles: no table '{}' compiled in", name)};
+}
+
+std::size_t column(const embedded::Table& t, std::string_view name) {
+    const auto it = std::find(t.header.begin(), t.header.end(), name);
+    if (it == t.header.end())
+        throw std::logic_error{fmt::format("{}: no column '{}'", t.path, name)};
+    return static_cast<std::size_t>(it - t.header.begin());
+}
+
+// Palettes and markers are data (data/styles/, where their sources are given: ColorBrewer RdBu
+// for Gi*, GeoDa's LISA hues, YlOrRd and PuRd ramps, Dark2 for networks), compiled in.
+
+/// One palette: its classes and colours in the table's order.
+struct Palette {
+    std::vector<std::string> classes;
+    std::vector<Colour> colours;
+};
+
+const std::map<std::string, Palette, std::less<>>& palettes() {
+    static const auto all = [] {
+        std::map<std::string, Palette, std::less<>> out;
+        const embedded::Table& t = style_table("palettes");
+        const std::size_t p = column(t, "palette"), c = column(t, "class"),
+                          hex = column(t, "colour");
+        for (const embedded::Row& r : t.rows) {
+            Palette& pal = out[std::string{r.cells[p]}];
+            pal.classes.emplace_back(r.cells[c]);
+            pal.colours.push_back(colour(r.cells[hex]));
+        }
+        return out;
+    }();
+    return all;
+}
+
+const Palette& palette(std::string_view name) {
+    const auto it = palettes().find(name);
+    if (it == palettes().end())
+        throw std::out_of_range{fmt::format("palette: no palette '{}' in palettes.csv", name)};
+    return it->second;
+}
+
 // The GeoPackage's FID column (GDAL's default name), which QGIS lists as the first field.
 constexpr const char* kFid = "fid";
 constexpr const char* kGeometryColumn = "geom";
@@ -225,18 +253,16 @@ Colour mix(Colour a, Colour b, double t) {
 // ---- colours and symbols -------------------------------------------------------------------
 
 Colour colour(std::string_view hex) {
-    auto digit = [&](char ch) -> int {
-        if (ch >= '0' && ch <= '9') return ch - '0';
-        if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-        if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-        throw std::invalid_argument{fmt::format("colour: '{}' is not #rrggbb", hex)};
-    };
-    if (hex.size() != 7 && hex.size() != 9) digit('x');
-    if (hex[0] != '#') digit('x');
-    auto byte = [&](std::size_t i) {
-        return static_cast<std::uint8_t>(digit(hex[i]) * 16 + digit(hex[i + 1]));
-    };
-    return {byte(1), byte(3), byte(5), hex.size() == 9 ? byte(7) : std::uint8_t{255}};
+    // One parser of "#rrggbb[aa]" for the styles and the maps: io's, exact in bytes (k/255 ×
+    // 255 rounds back to k).
+    io::Rgba c;
+    try {
+        c = io::parse_colour(hex);
+    } catch (const std::exception& e) {
+        throw std::invalid_argument{e.what()};
+    }
+    auto byte = [](double v) { return static_cast<std::uint8_t>(std::lround(v * 255)); };
+    return {byte(c.r), byte(c.g), byte(c.b), byte(c.a)};
 }
 
 Colour with_alpha(Colour c, double opacity) {
@@ -266,69 +292,103 @@ const char* to_string(MarkerShape shape) noexcept {
     return "circle";
 }
 
+Colour palette_colour(std::string_view name, std::string_view cls) {
+    const Palette& p = palette(name);
+    const auto it = std::find(p.classes.begin(), p.classes.end(), cls);
+    if (it == p.classes.end())
+        throw std::out_of_range{
+            fmt::format("palette_colour: palette '{}' has no class '{}'", name, cls)};
+    return p.colours[static_cast<std::size_t>(it - p.classes.begin())];
+}
+
 std::vector<Category> gi_categories(Language language, const Stroke& stroke) {
     std::vector<Category> cats;
-    for (int cls = 3; cls >= -3; --cls)
-        cats.push_back({std::to_string(cls), gi_class_label(language, cls),
-                        Fill{colour(kGiColours[static_cast<std::size_t>(3 - cls)]), stroke}});
+    for (int cls : gi_classes()) {
+        const std::string value = std::to_string(cls);
+        cats.push_back({value, gi_class_label(language, cls),
+                        Fill{palette_colour("gi_class", value), stroke}});
+    }
     return cats;
 }
 
+namespace {
+/// The palette's key of a class code: "no pattern" → "no_pattern", as classes.csv writes it.
+std::string class_key(std::string code) {
+    std::replace(code.begin(), code.end(), ' ', '_');
+    return code;
+}
+} // namespace
+
 std::vector<Category> ehs_categories(Language language, const Stroke& stroke) {
-    // In the order of analysis::EhsaCategory.
-    static constexpr std::array<std::pair<const char*, const char*>, 17> kEhs{{
-        {"no pattern", "#f0f0f0"},
-        {"new hot spot", "#e31a1c"},
-        {"consecutive hot spot", "#fc4e2a"},
-        {"intensifying hot spot", "#800026"},
-        {"persistent hot spot", "#bd0026"},
-        {"diminishing hot spot", "#fd8d3c"},
-        {"sporadic hot spot", "#feb24c"},
-        {"oscillating hot spot", "#fed976"},
-        {"historical hot spot", "#bcbddc"},
-        {"new cold spot", "#1f78b4"},
-        {"consecutive cold spot", "#4292c6"},
-        {"intensifying cold spot", "#08306b"},
-        {"persistent cold spot", "#08519c"},
-        {"diminishing cold spot", "#6baed6"},
-        {"sporadic cold spot", "#9ecae1"},
-        {"oscillating cold spot", "#c6dbef"},
-        {"historical cold spot", "#dadaeb"},
-    }};
     std::vector<Category> cats;
-    for (const auto& [code, hex] : kEhs)
-        cats.push_back({code, ehs_label(language, code), Fill{colour(hex), stroke}});
+    for (const std::string& code : ehs_codes())
+        cats.push_back({code, ehs_label(language, code),
+                        Fill{palette_colour("ehs", class_key(code)), stroke}});
     return cats;
 }
 
 std::vector<Category> lisa_categories(Language language, const Stroke& stroke) {
     std::vector<Category> cats;
-    const auto& codes = lisa_codes();
-    for (std::size_t i = 0; i < codes.size(); ++i)
-        cats.push_back(
-            {codes[i], lisa_label(language, codes[i]), Fill{colour(kLisaColours[i]), stroke}});
+    for (const std::string& code : lisa_codes())
+        cats.push_back({code, lisa_label(language, code),
+                        Fill{palette_colour("lisa", class_key(code)), stroke}});
     return cats;
 }
 
-Colour network_colour(const std::vector<std::string>& kinds, std::string_view kind) {
+namespace {
+/// The place of `kind` among the distinct sorted `kinds` (their count when it is not one).
+std::size_t kind_index(const std::vector<std::string>& kinds, std::string_view kind) {
     std::vector<std::string> sorted = kinds;
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-    const auto it = std::find(sorted.begin(), sorted.end(), kind);
-    return colour(
-        kKindColours[static_cast<std::size_t>(it - sorted.begin()) % kKindColours.size()]);
+    return static_cast<std::size_t>(std::find(sorted.begin(), sorted.end(), kind) - sorted.begin());
+}
+
+MarkerShape shape_named(std::string_view name) {
+    for (MarkerShape s : {MarkerShape::circle, MarkerShape::square, MarkerShape::triangle,
+                          MarkerShape::diamond, MarkerShape::pentagon, MarkerShape::star})
+        if (name == to_string(s)) return s;
+    throw std::logic_error{fmt::format("markers.csv: unknown shape '{}'", name)};
+}
+} // namespace
+
+Colour network_colour(const std::vector<std::string>& kinds, std::string_view kind) {
+    const std::vector<Colour>& colours = palette("network").colours;
+    return colours[kind_index(kinds, kind) % colours.size()];
+}
+
+NetworkMarker network_marker(const std::vector<std::string>& kinds, std::string_view kind,
+                             std::string_view role) {
+    const embedded::Table& t = style_table("markers");
+    const std::size_t m = column(t, "marker"), shape = column(t, "shape"),
+                      hex = column(t, "colour"), mm = column(t, "size_mm"),
+                      px = column(t, "radius_px");
+    std::vector<const embedded::Row*> rows;
+    for (const embedded::Row& r : t.rows)
+        if (r.cells[m] == role) rows.push_back(&r);
+    if (rows.empty())
+        throw std::out_of_range{fmt::format("network_marker: no '{}' marker in markers.csv", role)};
+    const embedded::Row& r = *rows[kind_index(kinds, kind) % rows.size()];
+    // A colour is #rrggbb[aa], or a palette taken by the kind's place, as network_colour
+    // takes "network".
+    const std::string_view c = r.cells[hex];
+    const std::vector<Colour>* by_kind = c.front() == '#' ? nullptr : &palette(c).colours;
+    const Colour fill = by_kind ? (*by_kind)[kind_index(kinds, kind) % by_kind->size()] : colour(c);
+    return {shape_named(r.cells[shape]), fill, std::stod(std::string{r.cells[mm]}),
+            std::stod(std::string{r.cells[px]})};
 }
 
 std::vector<Colour> sequential_ramp(Ramp ramp, int n) {
-    const auto& scheme = ramp == Ramp::yl_or_rd ? kYlOrRd : kPuRd;
+    const std::vector<Colour>& scheme =
+        palette(ramp == Ramp::yl_or_rd ? "yl_or_rd" : "pu_rd").colours;
     std::vector<Colour> out;
     if (n <= 0) return out;
-    if (n == 1) return {colour(scheme[4])};
+    if (n == 1) return {scheme[4]};
     for (int i = 0; i < n; ++i) {
         const double pos = 8.0 * i / (n - 1);
         const auto lo = static_cast<std::size_t>(std::floor(pos));
         const std::size_t hi = std::min<std::size_t>(lo + 1, 8);
-        out.push_back(mix(colour(scheme[lo]), colour(scheme[hi]), pos - static_cast<double>(lo)));
+        out.push_back(mix(scheme[lo], scheme[hi], pos - static_cast<double>(lo)));
     }
     return out;
 }
@@ -518,10 +578,6 @@ private:
     }
 
     Colour kind_colour(const std::string& kind) const { return network_colour(m_kinds, kind); }
-    MarkerShape kind_shape(const std::string& kind) const {
-        const auto it = std::find(m_kinds.begin(), m_kinds.end(), kind);
-        return kKindShapes[static_cast<std::size_t>(it - m_kinds.begin()) % kKindShapes.size()];
-    }
 
     // The thematic styles of grid and units; each is skipped when its field (or breaks) is
     // missing. Returns whether it was written.
@@ -639,11 +695,12 @@ private:
         // so the core reads darkest.
         std::vector<Category> cats;
         const Stroke edge{colour("#b30000"), 0.2};
-        for (const auto& [level, hex] :
-             {std::pair<int, const char*>{50, "#d7301f"}, {75, "#fc8d59"}, {90, "#fdcc8a"}})
-            cats.push_back({std::to_string(level),
-                            fmt::format(fmt::runtime(text(m_language, "kde_level_fmt")), level),
-                            Fill{with_alpha(colour(hex), 0.55), edge}});
+        const Palette& levels = palette("kde_level");
+        for (std::size_t i = 0; i < levels.classes.size(); ++i)
+            cats.push_back(
+                {levels.classes[i],
+                 fmt::format(fmt::runtime(text(m_language, "kde_level_fmt")), levels.classes[i]),
+                 Fill{with_alpha(levels.colours[i], 0.55), edge}});
         m_common.order_by = "level_pct";
         m_common.order_descending = true;
         if (!has_field(*m_layer, "level_pct")) {
@@ -657,8 +714,8 @@ private:
     void facilities(const std::string& kind) {
         const std::string what =
             fmt::format(fmt::runtime(text(m_language, "facilities_fmt")), kind);
-        const Marker marker{kind_shape(kind), kind_colour(kind), Stroke{colour("#ffffff"), 0.3},
-                            3.0};
+        const NetworkMarker n = network_marker(m_kinds, kind, "facility");
+        const Marker marker{n.shape, n.colour, Stroke{colour("#ffffff"), 0.3}, n.size_mm};
         const Fill area{with_alpha(kind_colour(kind), 0.55), Stroke{kind_colour(kind), 0.4}};
         if (m_common.geometry == Geometry::point)
             single(marker, what);
@@ -672,7 +729,8 @@ private:
     void suggested(const std::string& kind) {
         if (has_field(*m_layer, "rank"))
             m_common.labels = Labels{"rank", 9, colour("#000000"), true};
-        single(Marker{MarkerShape::star, kind_colour(kind), Stroke{colour("#000000"), 0.3}, 6.0},
+        const NetworkMarker n = network_marker(m_kinds, kind, "suggested");
+        single(Marker{n.shape, n.colour, Stroke{colour("#000000"), 0.3}, n.size_mm},
                fmt::format(fmt::runtime(text(m_language, "suggested_sites_fmt")), kind));
     }
 

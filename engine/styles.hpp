@@ -117,6 +117,10 @@ std::string mixed_qml(const QmlCommon& common, const Marker& points, const Fill&
 /// A table without geometry: field aliases only.
 std::string aliases_only_qml(const QmlCommon& common);
 
+/// The colour of class `cls` of a palette of data/styles/palettes.csv ("gi_class", "3"; "lisa",
+/// "HH"; "ehs", "no_pattern"; "kde_level", "50" …). Throws std::out_of_range naming both.
+Colour palette_colour(std::string_view palette, std::string_view cls);
+
 /// The Gi* classes 3 … −3 with their labels and colours (ColorBrewer RdBu, see styles.cpp).
 std::vector<Category> gi_categories(Language language, const Stroke& stroke);
 /// The emerging hot-spot patterns (field `ehs_category`): hot ones in reds, cold ones in
@@ -133,11 +137,28 @@ enum class Ramp {
 /// (interpolated in sRGB when n is not 9).
 std::vector<Colour> sequential_ramp(Ramp ramp, int n);
 
-/// The colour of a facility network: ColorBrewer Dark2 by the kind's place among the city's
-/// kinds in sorted order (so the same set of kinds gets the same colours in every city, and
-/// up to 8 networks never share one). The styles use it for coverage_, facilities_ and
-/// suggested_<kind>; maps should too. A kind not in `kinds` gets the colour after the last.
+/// The colour of a facility network: ColorBrewer Dark2 (palette "network") by the kind's
+/// place among the city's kinds in sorted order (so the same set of kinds gets the same
+/// colours in every city, and up to 8 networks never share one). The styles use it for
+/// coverage_, facilities_ and suggested_<kind>, and the maps too. A kind not in `kinds` gets
+/// the colour after the last.
 Colour network_colour(const std::vector<std::string>& kinds, std::string_view kind);
+
+/// The point symbol of a facility network, for the QGIS styles (`size_mm`, a diameter) and the
+/// PNG maps (`radius_px`) alike.
+struct NetworkMarker {
+    MarkerShape shape = MarkerShape::circle;
+    Colour colour{};
+    double size_mm = 3;
+    double radius_px = 3.5;
+};
+/// The marker of `kind`'s facilities (`role` "facility") or suggested sites ("suggested"), from
+/// data/styles/markers.csv: the rows of that role are taken in turn by the kind's place among
+/// the sorted kinds, as network_colour takes its colour, so up to five networks get five
+/// shapes and the same set of kinds the same markers in every city. Throws std::out_of_range
+/// for a role the table lacks.
+NetworkMarker network_marker(const std::vector<std::string>& kinds, std::string_view kind,
+                             std::string_view role = "facility");
 
 /// A layer or table of a GeoPackage, as the styles need to know it.
 struct LayerInfo {

@@ -508,13 +508,16 @@ void add_shape(cairo_t* cr, PointShape shape, double x, double y, double r) {
         cairo_arc(cr, x, y, r, 0, 2 * pi);
         return;
     }
-    // Regular polygons on a circumradius R: the square has the circle's area; the star
-    // alternates outer and inner vertices.
+    // Regular polygons on a circumradius R, a vertex up (the square sits on an edge): the
+    // square and the diamond have the circle's area, the pentagon nearly; the star alternates
+    // outer and inner vertices.
     const bool star = shape == PointShape::star;
-    const int k = shape == PointShape::square ? 4 : star ? 10 : 3;
-    const double R = shape == PointShape::square ? r * std::sqrt(pi / 2)
-                     : star                      ? 1.45 * r
-                                                 : 1.3 * r;
+    const bool four = shape == PointShape::square || shape == PointShape::diamond;
+    const int k = four ? 4 : star ? 10 : shape == PointShape::pentagon ? 5 : 3;
+    const double R = four                            ? r * std::sqrt(pi / 2)
+                     : star                          ? 1.45 * r
+                     : shape == PointShape::pentagon ? 1.15 * r
+                                                     : 1.3 * r;
     const double start = shape == PointShape::square ? -pi / 4 : -pi / 2;
     for (int i = 0; i < k; ++i) {
         const double a = start + 2 * pi * i / k, rr = star && i % 2 ? 0.45 * R : R;

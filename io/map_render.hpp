@@ -46,7 +46,9 @@ struct PolygonLayer {
     const std::vector<analysis::Wkb>& features() const noexcept { return wkb ? *wkb : owned; }
 };
 
-enum class PointShape { circle, square, triangle, star };
+/// The point symbols: the shapes of QGIS's SimpleMarker that the styles give facility networks
+/// (engine::MarkerShape), so a map and QGIS draw a network alike.
+enum class PointShape { circle, square, triangle, star, diamond, pentagon };
 
 /// Point symbols of one style; x and y in metres, same length.
 struct PointLayer {

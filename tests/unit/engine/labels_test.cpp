@@ -1,16 +1,23 @@
 #include "engine/labels.hpp"
 
 #include "analysis/local_stats.hpp"
+#include "analysis/space_time.hpp"
+#include "engine/iccs.hpp"
+#include "engine/layers.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <regex>
 #include <set>
 #include <sstream>
 
 using namespace vigia::engine;
+using vigia::analysis::EhsaCategory;
 using vigia::analysis::LisaCluster;
 
 namespace {
@@ -32,7 +39,7 @@ std::size_t count_of(const std::string& s, const std::string& what) {
     return n;
 }
 
-/// Every field city_output.cpp and alliance.cpp write, by layer (kind "police", category
+/// Every field the writers (engine/stages/, alliance.cpp) write, by layer (kind "police", category
 /// "0401" standing for the names built from the manifest).
 const std::map<std::string, std::vector<std::string>>& written_fields() {
     static const std::vector<std::string> local{"gi_z",   "gi_p",   "gi_p_sim",   "gi_class",
@@ -146,6 +153,21 @@ std::string read_source(const std::string& relative) {
     return s.str();
 }
 
+/// engine/*.cpp and engine/stages/*.cpp by path ("engine/stages/grid.cpp").
+const std::map<std::string, std::string>& engine_sources() {
+    static const std::map<std::string, std::string> all = [] {
+        std::map<std::string, std::string> m;
+        const std::filesystem::path root{VIGIA_SOURCE_DIR};
+        for (const char* dir : {"engine", "engine/stages"})
+            for (const auto& e : std::filesystem::directory_iterator{root / dir})
+                if (e.path().extension() == ".cpp")
+                    m[std::string{dir} + "/" + e.path().filename().string()] =
+                        read_source(std::string{dir} + "/" + e.path().filename().string());
+        return m;
+    }();
+    return all;
+}
+
 } // namespace
 
 TEST(Labels, LanguagesParseFromTheirCodesOnly) {
@@ -226,11 +248,12 @@ TEST(Labels, GiClassesReadAsArcGisDoes) {
     EXPECT_EQ(gi_class_label(Language::fr, 3), "Point chaud, confiance 99 %");
     EXPECT_EQ(gi_class_label(Language::fr, -3), "Point froid, confiance 99 %");
     EXPECT_EQ(gi_class_label(Language::fr, 0), "Non significatif");
+    EXPECT_EQ(gi_classes(), (std::vector<int>{3, 2, 1, 0, -1, -2, -3}));
     for (Language l : all_languages()) {
         std::set<std::string> distinct;
-        for (int c = -3; c <= 3; ++c)
+        for (int c : gi_classes())
             distinct.insert(gi_class_label(l, c));
-        EXPECT_EQ(distinct.size(), 7u) << to_string(l);
+        EXPECT_EQ(distinct.size(), gi_classes().size()) << to_string(l);
         EXPECT_EQ(gi_class_label(l, 0), text(l, "not_significant"));
     }
     EXPECT_THROW(gi_class_label(Language::en, 4), std::out_of_range);
@@ -256,6 +279,27 @@ TEST(Labels, LisaCodesAreTheOnesTheAnalysisWrites) {
         EXPECT_EQ(distinct.size(), 5u);
     }
     EXPECT_THROW(lisa_label(Language::en, "XX"), std::out_of_range);
+    EXPECT_THROW(lisa_label(Language::en, "not_significant"), std::out_of_range);
+}
+
+TEST(Labels, EmergingPatternsAreTheOnesTheAnalysisWritesInItsOrder) {
+    std::vector<std::string> written;
+    for (std::size_t k = 0; k < vigia::analysis::kEhsaCategoryCount; ++k)
+        written.emplace_back(vigia::analysis::to_string(static_cast<EhsaCategory>(k)));
+    EXPECT_EQ(ehs_codes(), written);
+    EXPECT_EQ(keys_with_prefix("ehs.").size(), written.size());
+    EXPECT_EQ(ehs_label(Language::en, "no pattern"), "No pattern detected");
+    EXPECT_EQ(ehs_label(Language::es, "intensifying hot spot"),
+              "Punto caliente en intensificación");
+    EXPECT_EQ(ehs_label(Language::fr, "historical cold spot"), "Point froid historique");
+    for (Language l : all_languages()) {
+        std::set<std::string> distinct;
+        for (const auto& code : ehs_codes())
+            distinct.insert(ehs_label(l, code));
+        EXPECT_EQ(distinct.size(), ehs_codes().size()) << to_string(l);
+    }
+    EXPECT_THROW(ehs_label(Language::en, "new_hot_spot"), std::out_of_range);
+    EXPECT_THROW(ehs_label(Language::en, "hot spot"), std::out_of_range);
 }
 
 TEST(Labels, EveryWrittenFieldHasAnAliasInEveryLanguage) {
@@ -277,21 +321,45 @@ TEST(Labels, EveryWrittenFieldHasAnAliasInEveryLanguage) {
         }
 }
 
+TEST(Labels, EveryDeclaredLayerAndColumnHasATitleAndAnAliasInEveryLanguage) {
+    // The declarations the writer iterates (engine/layers.cpp): every column of every layer,
+    // placeholders filled ({code} 0401, {kind} police), has an alias, every layer a title.
+    auto check = [](auto alias, auto title) {
+        for (const RegistryProblem& p : check_registry(city_layers(), alias, title))
+            ADD_FAILURE() << p.layer << " " << p.column << ": " << p.what;
+    };
+    check([](std::string_view l, std::string_view f) { return field_alias(Language::en, l, f); },
+          [](std::string_view l) { return layer_title(Language::en, l, "C"); });
+    check([](std::string_view l, std::string_view f) { return field_alias(Language::es, l, f); },
+          [](std::string_view l) { return layer_title(Language::es, l, "C"); });
+    check([](std::string_view l, std::string_view f) { return field_alias(Language::pt, l, f); },
+          [](std::string_view l) { return layer_title(Language::pt, l, "C"); });
+    check([](std::string_view l, std::string_view f) { return field_alias(Language::fr, l, f); },
+          [](std::string_view l) { return layer_title(Language::fr, l, "C"); });
+    // And the other way round: layers.csv names no layer that is neither declared nor one of
+    // alliance.gpkg's.
+    for (const std::string& key : keys_with_prefix("layer.")) {
+        const std::string layer = key.substr(6, key.rfind('.') - 6);
+        if (layer == "cities" || layer == "metrics") continue;
+        bool declared = false;
+        for (const LayerDecl& d : city_layers().all())
+            declared = declared || d.name == layer;
+        EXPECT_TRUE(declared) << key << ": no such layer in engine/layers.cpp";
+    }
+}
+
 TEST(Labels, EveryFieldNamedInTheWritersSourceHasAnAlias) {
     // Catches a field added to a writer without an alias: every {"name", …} column literal
-    // of city_output.cpp and alliance.cpp, and every metric name of the city statistics.
+    // and every metric name of the engine's sources.
     const std::regex column{R"re(push_back\(\{"([a-z0-9_]+)",)re"};
     const std::regex metric{R"re(add\(s, "([a-z0-9_]+)")re"};
     std::set<std::string> names;
-    for (const char* file : {"engine/city_output.cpp", "engine/alliance.cpp",
-                             "engine/hotspot_stage.cpp", "engine/pipeline.cpp"}) {
-        const std::string src = read_source(file);
-        ASSERT_FALSE(src.empty()) << file;
-        for (const std::regex& re : {column, metric})
-            for (std::sregex_iterator it{src.begin(), src.end(), re}, end; it != end; ++it)
-                names.insert((*it)[1]);
-    }
-    EXPECT_GT(names.size(), 60u);
+    for (const auto& [file, src] : engine_sources())
+        if (file != "engine/manifest.cpp")
+            for (const std::regex& re : {column, metric})
+                for (std::sregex_iterator it{src.begin(), src.end(), re}, end; it != end; ++it)
+                    names.insert((*it)[1]);
+    EXPECT_GT(names.size(), 50u);
     for (const std::string& n : names)
         EXPECT_NE(field_alias(Language::en, "", n), n) << n << " has no alias";
 }
@@ -352,4 +420,253 @@ TEST(Labels, NumbersAreWrittenAsEachLanguageWritesThem) {
     EXPECT_EQ(format_number(Language::fr, -2.5), "-2,5");
     EXPECT_EQ(format_number(Language::en, 0), "0");
     EXPECT_EQ(format_number(Language::en, 2.0 / 3.0, 2), "0.67");
+}
+
+// ---- the tables of data/i18n ------------------------------------------------------------------
+
+namespace {
+
+/// Every layer of a city's GeoPackage and of alliance.gpkg (kind-named ones as patterns).
+const std::vector<std::string> kLayers{"grid",
+                                       "units",
+                                       "boundary",
+                                       "incidents",
+                                       "unit_counts",
+                                       "hotspots",
+                                       "kde_areas",
+                                       "coverage_{kind}",
+                                       "facilities_{kind}",
+                                       "suggested_{kind}",
+                                       "uncovered_hotspots",
+                                       "coverage",
+                                       "city_stats",
+                                       "unmapped_categories",
+                                       "rejected",
+                                       "run_info",
+                                       "emerging_hotspots",
+                                       "near_repeat",
+                                       "clock",
+                                       "cities",
+                                       "metrics"};
+
+/// The placeholders of a text, in order ("{}" as "").
+std::vector<std::string> placeholders_of(const std::string& s) {
+    std::vector<std::string> out;
+    const std::regex ph{R"(\{([a-z0-9_]*)\})"};
+    for (std::sregex_iterator it{s.begin(), s.end(), ph}, end; it != end; ++it)
+        out.push_back((*it)[1]);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+/// The C++ string literals of `expr` concatenated ("a" "b" → ab; \" and \\ unescaped).
+std::string literals(const std::string& expr) {
+    std::string out;
+    const std::regex lit{R"re("((?:[^"\\]|\\.)*)")re"};
+    for (std::sregex_iterator it{expr.begin(), expr.end(), lit}, end; it != end; ++it) {
+        const std::string raw = (*it)[1];
+        for (std::size_t i = 0; i < raw.size(); ++i)
+            out += raw[i] == '\\' && i + 1 < raw.size() ? raw[++i] : raw[i];
+    }
+    return out;
+}
+
+} // namespace
+
+TEST(Labels, EveryLayerHasATitleAndADescriptionInEveryLanguage) {
+    for (const std::string& layer : kLayers)
+        for (const char* what : {".title", ".description"}) {
+            const std::string key = "layer." + layer + what;
+            ASSERT_TRUE(has_text(key)) << key;
+            for (Language l : all_languages())
+                EXPECT_FALSE(text(l, key).empty()) << key << " " << to_string(l);
+        }
+    // Nothing else: a layer added to layers.csv is added here too.
+    EXPECT_EQ(keys_with_prefix("layer.").size(), 2 * kLayers.size());
+}
+
+TEST(Labels, LayerTitlesNameTheCityInEachLanguagesOrder) {
+    EXPECT_EQ(layer_title(Language::en, "grid", "Zapopan"), "Zapopan: grid cells");
+    EXPECT_EQ(layer_title(Language::es, "grid", "Zapopan"), "Zapopan: celdas de la cuadrícula");
+    EXPECT_EQ(layer_title(Language::fr, "grid", "Zapopan"), "Zapopan : cellules de la grille");
+    EXPECT_EQ(layer_title(Language::en, "coverage_police", "Bogotá"),
+              "Bogotá: area within reach of police");
+    EXPECT_EQ(layer_title(Language::pt, "facilities_cai_police", "Recife"),
+              "Recife: equipamentos: cai_police");
+    EXPECT_EQ(layer_title(Language::en, "suggested_parks", "Lima"), "Lima: suggested sites: parks");
+    EXPECT_THROW(layer_title(Language::en, "gird", "Lima"), std::out_of_range);
+    EXPECT_THROW(layer_title(Language::en, "facilities_", "Lima"), std::out_of_range);
+    for (const std::string& layer : kLayers)
+        for (Language l : all_languages()) {
+            const std::string t =
+                layer_title(l, std::regex_replace(layer, std::regex{"\\{kind\\}"}, "police"), "C");
+            EXPECT_EQ(t.rfind("C", 0), 0u) << layer << " " << to_string(l) << ": " << t;
+            EXPECT_EQ(t.find('{'), std::string::npos) << t;
+        }
+}
+
+TEST(Labels, LayerTitlesAreTodaysEnglishTitles) {
+    // The titles the writer gives today (layer_title() of engine/city_writer.cpp:
+    // {"grid", "grid cells"}, … and the kind prefixes), until it reads them from layers.csv.
+    const std::string src = read_source("engine/city_writer.cpp");
+    const std::regex entry{R"re(\{"([a-z_]*[a-z])", "([a-z -]+)"\})re"};
+    std::size_t n = 0;
+    for (std::sregex_iterator it{src.begin(), src.end(), entry}, end; it != end; ++it, ++n)
+        EXPECT_EQ(layer_title(Language::en, (*it)[1].str(), "Zapopan"),
+                  "Zapopan: " + (*it)[2].str());
+    const std::regex prefix{R"re(\{"([a-z]+_)", "([a-z :]+)"\})re"};
+    for (std::sregex_iterator it{src.begin(), src.end(), prefix}, end; it != end; ++it, ++n)
+        EXPECT_EQ(layer_title(Language::en, (*it)[1].str() + "police", "Zapopan"),
+                  "Zapopan: " + (*it)[2].str() + "police");
+    if (src.find("std::string layer_title(") != std::string::npos) {
+        EXPECT_GE(n, 19u);
+    }
+}
+
+TEST(Labels, LayerDescriptionsAreTodaysEnglishDescriptions) {
+    // Every `….description = "…"` or `fmt::format("…", …)` of the engine's sources, the layer
+    // being the last one named before it (sink.layer("x"), d.name = "x", "coverage_" + kind),
+    // the format's "{}" named as layers.csv names them.
+    const std::map<std::string, std::vector<std::string>> names{
+        {"grid", {"cell_size_m", "shape", "city"}},
+        {"units", {"city"}},
+        {"boundary", {"city"}},
+        {"incidents", {"city"}},
+        {"unit_counts", {"city"}},
+        {"coverage_{kind}", {"radius_m", "kind"}},
+        {"facilities_{kind}", {"kind", "radius_m"}},
+        {"suggested_{kind}", {"kind", "radius_m"}}};
+    const std::regex description{
+        R"re(\.description =\s*(fmt::format\(\s*)?((?:"(?:[^"\\]|\\.)*"\s*)+)[,;])re"};
+    const std::regex layer_name{
+        R"re(layer\("([a-z_]+)"\)|\.name = "([a-z_]+)"|"(coverage_|facilities_|suggested_)" \+ kind)re"};
+    std::size_t n = 0;
+    for (const auto& [file, src] : engine_sources())
+        for (std::sregex_iterator it{src.begin(), src.end(), description}, end; it != end; ++it) {
+            const std::string before = src.substr(0, static_cast<std::size_t>(it->position()));
+            std::string layer;
+            for (std::sregex_iterator l{before.begin(), before.end(), layer_name}; l != end; ++l)
+                layer = (*l)[1].matched   ? (*l)[1].str()
+                        : (*l)[2].matched ? (*l)[2].str()
+                                          : (*l)[3].str() + "{kind}";
+            if (layer.empty() || !has_text("layer." + layer + ".description")) continue;
+            std::string english = literals((*it)[2]);
+            if ((*it)[1].matched) {
+                ASSERT_TRUE(names.count(layer)) << file << " " << layer;
+                for (const std::string& name : names.at(layer))
+                    english.replace(english.find("{}"), 2, "{" + name + "}");
+            }
+            EXPECT_EQ(text(Language::en, "layer." + layer + ".description"), english)
+                << file << " " << layer;
+            ++n;
+        }
+    std::cout << n << " descriptions compared with the engine's source\n";
+    std::map<std::string, std::string> values{
+        {"city", "Zapopan"}, {"cell_size_m", "250"}, {"shape", "hex"}, {"radius_m", "800"}};
+    EXPECT_EQ(layer_description(Language::en, "grid", values),
+              "250 m hex cells over Zapopan: incidents per cell");
+    EXPECT_EQ(layer_description(Language::en, "facilities_schools", values),
+              "'schools' facilities with what lies within 800 m of each");
+    EXPECT_EQ(layer_description(Language::es, "coverage_police", values),
+              "Área a menos de 800 m de un equipamiento 'police', dentro del límite");
+    values.erase("cell_size_m");
+    try {
+        layer_description(Language::fr, "grid", values);
+        FAIL() << "no exception";
+    } catch (const std::out_of_range& e) {
+        EXPECT_NE(std::string{e.what()}.find("layer 'grid'"), std::string::npos) << e.what();
+        EXPECT_NE(std::string{e.what()}.find("{cell_size_m}"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(layer_description(Language::en, "nowhere", values), std::out_of_range);
+}
+
+TEST(Labels, EveryMetricHasADescriptionAndAnAlias) {
+    const auto keys = keys_with_prefix("metric.");
+    EXPECT_GT(keys.size(), 50u);
+    for (const std::string& key : keys) {
+        const std::string name = key.substr(7, key.find('.', 7) - 7);
+        // The metrics are also the columns of alliance.gpkg's `cities`.
+        const std::string column = std::regex_replace(name, std::regex{R"(\{kind\})"}, "police");
+        const std::string example =
+            std::regex_replace(column, std::regex{R"(\{pattern\})"}, "new_hot_spot");
+        EXPECT_NE(field_alias(Language::en, "cities", example), example) << example;
+        for (Language l : all_languages())
+            EXPECT_EQ(placeholders_of(text(l, key)), placeholders_of(text(Language::en, key)))
+                << key;
+    }
+    EXPECT_EQ(metric_description(Language::en, "moran_i_z"), "z under randomisation");
+    EXPECT_EQ(metric_description(Language::es, "coverage_police_incident_share"),
+              "incidentes a menos de {radius_m} m de un equipamiento 'police'");
+    EXPECT_EQ(
+        metric_description(Language::en, "coverage_police_incident_share", {{"radius_m", "800"}}),
+        "incidents within 800 m of a 'police' facility");
+    EXPECT_EQ(metric_description(Language::fr, "ehs_new_hot_spot_cells"),
+              "cellules dont le modèle de point chaud émergent est 'new_hot_spot'");
+    try {
+        metric_description(Language::en, "data_scale_m", {});
+        FAIL() << "no exception";
+    } catch (const std::out_of_range& e) {
+        EXPECT_NE(std::string{e.what()}.find("metric 'data_scale_m'"), std::string::npos);
+        EXPECT_NE(std::string{e.what()}.find("{rule}"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(metric_description(Language::en, "no_such_metric"), std::out_of_range);
+}
+
+TEST(Labels, MetricDescriptionsAreTodaysEnglishDescriptions) {
+    // add(s, "name", value, "unit", "description") and {"name", value, "unit", "description"}
+    // of the engine's sources, where the description is literals only.
+    const std::string text_re = R"re(((?:"(?:[^"\\]|\\.)*"\s*)+))re";
+    const std::regex add{R"re(add\(s, "([a-z0-9_]+)",[^;]*?, "[^"]*",\s*)re" + text_re + R"(\);)"};
+    const std::regex init{R"re(\{"([a-z0-9_]+)",[^;{}]*?, "[^"]*",\s*)re" + text_re + R"(\}\);)"};
+    std::size_t n = 0;
+    for (const auto& [file, src] : engine_sources()) {
+        if (file == "engine/manifest.cpp") continue;
+        for (const std::regex& re : {add, init})
+            for (std::sregex_iterator it{src.begin(), src.end(), re}, end; it != end; ++it) {
+                const std::string name = (*it)[1], english = literals((*it)[2]);
+                // near_repeat_ratio has a second sentence for "nothing significant".
+                const std::string key =
+                    name == "near_repeat_ratio" ? "metric." + name + ".none" : "metric." + name;
+                EXPECT_EQ(text(Language::en, key), english) << file << " " << name;
+                ++n;
+            }
+    }
+    EXPECT_GT(n, 30u);
+}
+
+TEST(Labels, EveryFieldPatternFillsItsPlaceholder) {
+    const std::regex ph{R"(\{[a-z_]+\})"};
+    for (const std::string& key : keys_with_prefix("field.")) {
+        if (key.find('{') == std::string::npos) continue;
+        // field.dist_{kind} → dist_x; field.facilities_{kind}.name → (facilities_x, name);
+        // field.count_{code} → count_0401, its alias naming the category.
+        const bool iccs = key.find("{code}") != std::string::npos;
+        const std::string rest = key.substr(6);
+        const std::size_t dot = rest.find('.');
+        const std::string layer = dot == std::string::npos ? "" : rest.substr(0, dot);
+        const std::string field = dot == std::string::npos ? rest : rest.substr(dot + 1);
+        for (Language l : all_languages()) {
+            const std::string value = iccs ? "0401 " + iccs_name("0401", to_string(l)) : "x";
+            EXPECT_EQ(field_alias(l, std::regex_replace(layer, ph, "x"),
+                                  std::regex_replace(field, ph, iccs ? "0401" : "x")),
+                      std::regex_replace(text(l, key), ph, value))
+                << key << " " << to_string(l);
+        }
+    }
+}
+
+TEST(Labels, KeysCanBeListedAndLookedUp) {
+    EXPECT_TRUE(has_text("gi_class.-3"));
+    EXPECT_TRUE(has_text("field.dist_{kind}"));
+    EXPECT_FALSE(has_text("field.dist_police"));
+    EXPECT_FALSE(has_text("gi_class.4"));
+    EXPECT_EQ(keys_with_prefix("gi_class.").size(), gi_classes().size());
+    EXPECT_EQ(keys_with_prefix("lisa.").size(), lisa_codes().size());
+    EXPECT_EQ(keys_with_prefix("layer.grid."),
+              (std::vector<std::string>{"layer.grid.title", "layer.grid.description"}));
+    EXPECT_EQ(text(Language::pt, "lisa.HL"), "Alto-Baixo");
+    const auto texts = text_keys();
+    EXPECT_EQ(std::count(texts.begin(), texts.end(), "gi_class.3"), 0);
+    EXPECT_EQ(fill_placeholders("{a} and {{b}}", {{"a", "x"}}), "x and {b}");
+    EXPECT_THROW(fill_placeholders("{a}", {}, "here"), std::out_of_range);
 }

@@ -120,5 +120,102 @@ TEST(CityMap, APlantedHotSpotShowsInTheHotColourAtItsPlace) {
     EXPECT_TRUE(Near(pixel(*ds, qx, qy), neutral)) << "far from the hot spot";
 }
 
+analysis::Wkb point_wkb(double x, double y) {
+    analysis::GeosContext c;
+    GEOSGeometry* g = GEOSGeom_createPointFromXY_r(c.get(), x, y);
+    analysis::GeomPtr owned = analysis::own(c, g, "point");
+    return analysis::to_wkb(c, owned.get());
+}
+
+TEST(CityMap, FacilityNetworksGetTheMarkersOfTheirQgisStyles) {
+    // Two networks in manifest order sports, schools: sorted, schools is the first kind (the
+    // first marker, a circle) and sports the second (a square), in the map as in QGIS.
+    Manifest manifest;
+    manifest.analysis.grid = {analysis::GridShape::square, 1000};
+    CityConfig city;
+    city.name = "Dos Redes";
+    city.facilities.resize(2);
+    city.facilities[0].kind = "sports";
+    city.facilities[1].kind = "schools";
+    CityOutput o;
+    o.manifest = &manifest;
+    o.city = &city;
+    o.target = io::make_srs("EPSG:32614", "test");
+    o.units.wkb = {square_wkb(480000, 2130000, 5000)};
+    o.units.names = {"Centro"};
+    o.boundary = analysis::make_boundary(o.units.wkb);
+    o.grid = analysis::build_grid(manifest.analysis.grid, o.boundary);
+    o.coverage.emplace();
+    for (const FacilityConfig& f : city.facilities) {
+        KindCoverage k;
+        k.config = &f;
+        k.facilities.wkb = {point_wkb(481000, 2131000), point_wkb(483000, 2133000)};
+        if (f.kind == "sports") {
+            k.site_x = {482000};
+            k.site_y = {2132000};
+        }
+        o.coverage->kinds.push_back(std::move(k));
+    }
+    const io::MapDoc doc = city_map(o, Language::en);
+    ASSERT_EQ(doc.panels.size(), 1u);
+    const auto& points = doc.panels[0].points; // sports, its suggested sites, schools
+    ASSERT_EQ(points.size(), 3u);
+    const std::vector<std::string> kinds{"sports", "schools"};
+    auto rgba = [](Colour c) { return std::vector<double>{c.r / 255.0, c.g / 255.0, c.b / 255.0}; };
+    auto fill = [](const io::PointLayer& p) {
+        return std::vector<double>{p.fill.r, p.fill.g, p.fill.b};
+    };
+    EXPECT_EQ(network_marker(kinds, "sports").shape, MarkerShape::square);
+    EXPECT_EQ(points[0].shape, io::PointShape::square);
+    EXPECT_EQ(fill(points[0]), rgba(network_marker(kinds, "sports").colour));
+    EXPECT_EQ(points[0].radius_px, network_marker(kinds, "sports").radius_px);
+    EXPECT_EQ(points[1].shape, io::PointShape::star);
+    EXPECT_EQ(points[1].radius_px, network_marker(kinds, "sports", "suggested").radius_px);
+    EXPECT_EQ(network_marker(kinds, "schools").shape, MarkerShape::circle);
+    EXPECT_EQ(points[2].shape, io::PointShape::circle);
+    EXPECT_EQ(fill(points[2]), rgba(network_colour(kinds, "schools")));
+    // The legend shows the same symbols.
+    std::size_t legend_points = 0;
+    for (const io::LegendEntry& e : doc.legend.entries)
+        if (e.kind == io::LegendKind::point) {
+            EXPECT_EQ(e.shape, points[legend_points].shape) << e.label;
+            ++legend_points;
+        }
+    EXPECT_EQ(legend_points, 3u);
+    test::TempDir tmp;
+    EXPECT_NO_THROW(io::render_png(doc, tmp / "dos.png", false));
+}
+
+TEST(CityMap, EveryMarkerShapeDraws) {
+    // The five facility shapes of markers.csv and the star, each on the map.
+    io::MapDoc doc;
+    doc.width_px = 400;
+    io::MapPanel p;
+    p.extent = {0, 0, 600, 100};
+    for (io::PointShape s :
+         {io::PointShape::circle, io::PointShape::square, io::PointShape::triangle,
+          io::PointShape::diamond, io::PointShape::pentagon, io::PointShape::star}) {
+        io::PointLayer l;
+        l.x = {50.0 + 100.0 * static_cast<double>(p.points.size())};
+        l.y = {50};
+        l.shape = s;
+        l.radius_px = 8;
+        l.fill = {0, 0, 0, 1};
+        p.points.push_back(std::move(l));
+    }
+    doc.panels.push_back(std::move(p));
+    test::TempDir tmp;
+    const auto png = tmp / "shapes.png";
+    io::render_png(doc, png, false);
+    io::register_gdal();
+    GDALDatasetUniquePtr ds{GDALDataset::Open(png.c_str(), GDAL_OF_RASTER)};
+    ASSERT_TRUE(ds);
+    const io::PanelTransform t = io::panel_transform(doc, 0);
+    for (std::size_t i = 0; i < 6; ++i) {
+        const auto [x, y] = t.to_pixel(50.0 + 100.0 * static_cast<double>(i), 50);
+        EXPECT_TRUE(Near(pixel(*ds, x, y), Colour{0, 0, 0, 255})) << "shape " << i;
+    }
+}
+
 } // namespace
 } // namespace vigia::engine

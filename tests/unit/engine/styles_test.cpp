@@ -1,5 +1,6 @@
 #include "engine/styles.hpp"
 
+#include "io/map_render.hpp"
 #include "tests/support/test_support.hpp"
 
 #include <cpl_minixml.h>
@@ -142,10 +143,11 @@ TEST(Styles, GiCategoriesAreTheSevenClassesInRedWhiteBlue) {
         {"0", "247,247,247,255"}, {"-1", "209,229,240,255"}, {"-2", "103,169,207,255"},
         {"-3", "33,102,172,255"}};
     const auto colours = symbol_colours(r);
+    ASSERT_EQ(gi_classes().size(), 7u);
     for (std::size_t i = 0; i < 7; ++i) {
         EXPECT_EQ(attr(cats[i], "value"), expected[i].first);
         EXPECT_EQ(colours.at(attr(cats[i], "symbol")), expected[i].second) << i;
-        EXPECT_EQ(attr(cats[i], "label"), gi_class_label(Language::en, 3 - static_cast<int>(i)));
+        EXPECT_EQ(attr(cats[i], "label"), gi_class_label(Language::en, gi_classes()[i]));
     }
     EXPECT_EQ(std::string{CPLGetXMLValue(q, "layerGeometryType", "")}, "2");
     EXPECT_EQ(aliases(q).at("gi_class"), "Hot or cold spot");
@@ -168,6 +170,88 @@ TEST(Styles, LisaCategoriesUseGeoDasColours) {
     EXPECT_EQ(by_value.at("HL"), "251,154,153,255");
     EXPECT_EQ(by_value.at("not significant"), "238,238,238,255");
     EXPECT_EQ(attr(cats[0], "label"), "Alto-Alto");
+}
+
+TEST(Styles, EmergingPatternsFollowTheOneListOfPatterns) {
+    const auto cats = ehs_categories(Language::pt, Stroke{});
+    ASSERT_EQ(cats.size(), ehs_codes().size());
+    std::set<Colour, bool (*)(const Colour&, const Colour&)> distinct{
+        [](const Colour& a, const Colour& b) { return to_hex(a) < to_hex(b); }};
+    for (std::size_t i = 0; i < cats.size(); ++i) {
+        EXPECT_EQ(cats[i].value, ehs_codes()[i]);
+        EXPECT_EQ(cats[i].label, ehs_label(Language::pt, ehs_codes()[i]));
+        distinct.insert(std::get<Fill>(cats[i].symbol).colour);
+    }
+    EXPECT_EQ(distinct.size(), cats.size()) << "two patterns share a colour";
+    EXPECT_EQ(cats.front().value, "no pattern");
+    EXPECT_EQ(to_hex(std::get<Fill>(cats.front().symbol).colour), "#f0f0f0");
+    EXPECT_EQ(to_hex(std::get<Fill>(cats[3].symbol).colour), "#800026"); // intensifying hot
+    EXPECT_EQ(to_hex(palette_colour("ehs", "historical_cold_spot")), "#dadaeb");
+}
+
+TEST(Styles, EveryClassOfTheVocabularyHasAColourAndTheParsersAgree) {
+    for (int c : gi_classes())
+        EXPECT_NO_THROW(palette_colour("gi_class", std::to_string(c))) << c;
+    for (const std::string& key : keys_with_prefix("lisa."))
+        EXPECT_NO_THROW(palette_colour("lisa", key.substr(5))) << key;
+    for (const std::string& key : keys_with_prefix("ehs."))
+        EXPECT_NO_THROW(palette_colour("ehs", key.substr(4))) << key;
+    EXPECT_THROW(palette_colour("gi_class", "4"), std::out_of_range);
+    EXPECT_THROW(palette_colour("rainbow", "1"), std::out_of_range);
+    // colour() reads through io::parse_colour, the maps' parser: the same bytes.
+    for (const char* hex : {"#b2182b", "#00000000", "#FfEeDd80", "#010203"}) {
+        const io::Rgba m = io::parse_colour(hex);
+        const Colour q = colour(hex);
+        EXPECT_DOUBLE_EQ(m.r, q.r / 255.0);
+        EXPECT_DOUBLE_EQ(m.g, q.g / 255.0);
+        EXPECT_DOUBLE_EQ(m.b, q.b / 255.0);
+        EXPECT_DOUBLE_EQ(m.a, q.a / 255.0);
+    }
+    try {
+        colour("#b2182");
+        FAIL() << "no exception";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string{e.what()}.find("'#b2182'"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Styles, NetworksGetMarkersByTheirSortedKindForStylesAndMaps) {
+    const std::vector<std::string> kinds{"sports", "schools", "police", "parks", "clinics", "cai"};
+    // Sorted: cai, clinics, parks, police, schools, sports; five shapes, then again.
+    const std::vector<std::pair<std::string, MarkerShape>> expected{
+        {"cai", MarkerShape::circle},       {"clinics", MarkerShape::square},
+        {"parks", MarkerShape::triangle},   {"police", MarkerShape::diamond},
+        {"schools", MarkerShape::pentagon}, {"sports", MarkerShape::circle}};
+    for (const auto& [kind, shape] : expected) {
+        const NetworkMarker m = network_marker(kinds, kind);
+        EXPECT_EQ(m.shape, shape) << kind;
+        EXPECT_EQ(m.colour, network_colour(kinds, kind)) << kind;
+        EXPECT_EQ(m.size_mm, 3.0);
+        EXPECT_EQ(m.radius_px, 3.5);
+        const NetworkMarker s = network_marker(kinds, kind, "suggested");
+        EXPECT_EQ(s.shape, MarkerShape::star);
+        EXPECT_EQ(s.colour, m.colour);
+    }
+    EXPECT_THROW(network_marker(kinds, "cai", "hospital"), std::out_of_range);
+    // The QGIS style of a facility layer draws that marker.
+    const auto styles = city_layer_styles(city_layers(), Language::en, {});
+    const std::vector<std::string> city_kinds{"parks", "police"};
+    const io::LayerStyle* police = find(styles, "facilities_police");
+    ASSERT_NE(police, nullptr);
+    EXPECT_NE(police->qml.find(std::string{R"(name="name" value=")"} +
+                               to_string(network_marker(city_kinds, "police").shape) + "\""),
+              std::string::npos);
+}
+
+TEST(Styles, KernelDensityLevelsComeFromTheirPalette) {
+    const auto styles = city_layer_styles(city_layers(), Language::fr, {});
+    const Xml doc = parse(find(styles, "kde_areas")->qml);
+    CPLXMLNode* r = CPLGetXMLNode(root(doc), "renderer-v2");
+    const auto cats = children(CPLGetXMLNode(r, "categories"), "category");
+    ASSERT_EQ(cats.size(), 3u);
+    EXPECT_EQ(attr(cats[0], "value"), "50");
+    EXPECT_EQ(attr(cats[0], "label"), "50 % du volume de densité");
+    EXPECT_EQ(symbol_colours(r).at(attr(cats[2], "symbol")), "253,204,138,140"); // #fdcc8a, 0.55
 }
 
 TEST(Styles, GraduatedStylesCarryTheBreaksAndRangeLabels) {
