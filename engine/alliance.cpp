@@ -54,7 +54,7 @@ std::string value_text(double v) {
 } // namespace
 
 void write_alliance(const fs::path& dir, const std::vector<CityResult>& all, bool overwrite,
-                    const std::string& language, double min_count) {
+                    Language language, double min_count) {
     const auto paths = alliance_paths(dir);
     // The alliance files are shareable: small counts suppressed as in <slug>_public.gpkg.
     struct City {
@@ -76,13 +76,13 @@ void write_alliance(const fs::path& dir, const std::vector<CityResult>& all, boo
                 names.push_back(m.metric);
 
     io::GpkgWriter w{paths[0], overwrite};
+    const std::string alliance = text(language, "alliance");
     auto wgs84 = io::make_srs("EPSG:4326", "alliance");
     {
         io::LayerData d;
         d.name = "cities";
-        d.title = "Alliance: cities";
-        d.description =
-            "Every city of the batch with its comparable metrics (boundaries in EPSG:4326)";
+        d.title = layer_title(language, "cities", alliance);
+        d.description = layer_description(language, "cities", {{"city", alliance}});
         d.srs = wgs84.get();
         d.geometry_type = wkbMultiPolygon;
         std::vector<analysis::Wkb> geom;
@@ -114,13 +114,13 @@ void write_alliance(const fs::path& dir, const std::vector<CityResult>& all, boo
             metric.push_back(m.metric);
             value.push_back(m.value);
             unit.push_back(m.unit);
-            description.push_back(m.description);
+            description.push_back(describe(m, language));
         }
     {
         io::LayerData d;
         d.name = "metrics";
-        d.title = "Alliance: comparable metrics";
-        d.description = "Comparable metrics, one row per city, category and metric";
+        d.title = layer_title(language, "metrics", alliance);
+        d.description = layer_description(language, "metrics", {{"city", alliance}});
         d.columns.push_back({"city", city});
         d.columns.push_back({"slug", slug});
         d.columns.push_back({"category", category});
@@ -154,12 +154,11 @@ void write_alliance(const fs::path& dir, const std::vector<CityResult>& all, boo
     }
     // Default styles (outlines and names; aliases of the metrics), then the map.
     w.close();
-    const Language lang = *parse_language(language);
-    present(w.temporary_path(), w.layers(), lang, SharedBreaks{});
+    present(w.temporary_path(), w.layers(), language, SharedBreaks{});
     std::vector<CityMapSummary> maps;
     for (const CityResult& c : all)
         maps.push_back(c.map);
-    io::render_png(alliance_map(maps, lang), png_tmp.path, true);
+    io::render_png(alliance_map(maps, language), png_tmp.path, true);
     // Into place: the GeoPackage, then the table and the map.
     w.finish();
     for (const auto& [from, to] :

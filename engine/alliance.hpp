@@ -14,7 +14,7 @@ namespace vigia::engine {
 /// `<dir>/alliance.csv` (the same long table), each written to a temporary file and renamed.
 /// Values of a category with fewer than `min_count` incidents are suppressed (empty).
 void write_alliance(const std::filesystem::path& dir, const std::vector<CityResult>& cities,
-                    bool overwrite, const std::string& language = "en", double min_count = 0);
+                    bool overwrite, Language language = Language::en, double min_count = 0);
 
 /// The alliance file paths in `dir`: alliance.gpkg, alliance.csv and alliance.png.
 std::vector<std::filesystem::path> alliance_paths(const std::filesystem::path& dir);

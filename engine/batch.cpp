@@ -96,7 +96,7 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
     }
     // Every city's files are complete but for what needs the whole batch: the default QGIS
     // styles, whose density and rate classes are shared by all cities. Then into place.
-    const Language language = *parse_language(manifest.analysis.language);
+    const Language language = manifest.analysis.language;
     const SharedBreaks breaks = batch_breaks(result.done);
     std::vector<CityResult> committed;
     for (CityResult& r : result.done) {

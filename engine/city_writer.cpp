@@ -1,7 +1,9 @@
 #include "engine/city_writer.hpp"
 
+#include "engine/labels.hpp"
 #include "engine/publish.hpp"
 #include "engine/run_info.hpp"
+#include "engine/stage.hpp"
 #include "io/raster.hpp"
 
 #include <fmt/format.h>
@@ -28,33 +30,6 @@ struct TempFile {
 };
 
 } // namespace
-
-std::string layer_title(const std::string& city, const std::string& name) {
-    static const std::map<std::string, std::string> titles{
-        {"grid", "grid cells"},
-        {"units", "sub-units"},
-        {"boundary", "boundary"},
-        {"incidents", "incidents"},
-        {"unit_counts", "counts per sub-unit"},
-        {"hotspots", "hot-spot areas"},
-        {"kde_areas", "kernel density areas"},
-        {"uncovered_hotspots", "hot spots outside every network"},
-        {"coverage", "coverage per network"},
-        {"city_stats", "city statistics"},
-        {"unmapped_categories", "unmapped offence labels"},
-        {"rejected", "records not counted"},
-        {"emerging_hotspots", "emerging hot spots"},
-        {"near_repeat", "near-repeat test"},
-        {"clock", "crime clock"},
-        {"run_info", "run information"}};
-    if (auto it = titles.find(name); it != titles.end()) return city + ": " + it->second;
-    for (const auto& [prefix, what] :
-         {std::pair<std::string, std::string>{"coverage_", "area within reach of "},
-          {"facilities_", "facilities: "},
-          {"suggested_", "suggested sites: "}})
-        if (name.rfind(prefix, 0) == 0) return city + ": " + what + name.substr(prefix.size());
-    return city + ": " + name;
-}
 
 CityFiles::CityFiles(CityFiles&& o) noexcept
     : full{std::move(o.full)}, pub{std::move(o.pub)}, tif_tmp{std::move(o.tif_tmp)},
@@ -135,7 +110,7 @@ CityFiles write_city(CityContext& ctx, LayerSink& sink, const std::filesystem::p
     auto write = [&](io::LayerData& d) {
         const LayerDecl* decl = sink.registry().find(d.name);
         order_columns(d, *decl);
-        d.title = layer_title(ctx.city->name, d.name);
+        d.title = layer_title(ctx.manifest->analysis.language, d.name, ctx.city->name);
         files.full->write(d);
         if (!files.pub || decl->is_private) return;
         if (const io::LayerData* given = sink.public_of(d.name)) {
@@ -168,7 +143,7 @@ CityFiles write_city(CityContext& ctx, LayerSink& sink, const std::filesystem::p
         const double secs =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         io::LayerData& d = sink.layer("run_info");
-        d.description = "Parameters, inputs, versions, counts and timings of this run";
+        d.description = describe(ctx, "run_info");
         std::vector<std::string> keys, values;
         for (auto& [k, v] : run_info(ctx, secs)) {
             // The same parameters in the GeoPackage's own metadata, where QGIS shows them.

@@ -35,9 +35,6 @@ private:
     bool m_committed = false;
 };
 
-/// The title QGIS shows for a layer (gpkg_contents.identifier): the city and what it holds.
-std::string layer_title(const std::string& city, const std::string& layer);
-
 /// Writes every layer of `sink` (and run_info, last) to a temporary GeoPackage for `path`;
 /// with a `public_path`, the shareable copy (docs/methods.md §14) beside it, each layer by
 /// its declaration; the kernel density raster as <slug>_kde.tif. Nothing is in place until

@@ -91,7 +91,4 @@ struct CityContext {
     std::vector<std::string> warnings;
 };
 
-/// The former name of the context, kept while the map code moves over.
-using CityOutput = CityContext;
-
 } // namespace vigia::engine

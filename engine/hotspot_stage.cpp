@@ -1,5 +1,7 @@
 #include "engine/hotspot_stage.hpp"
 
+#include "engine/labels.hpp"
+
 #include "analysis/geos.hpp"
 #include "analysis/global_stats.hpp"
 #include "analysis/stability.hpp"
@@ -86,11 +88,16 @@ std::vector<std::array<double, 2>> centroids(const Polygons& p) {
 }
 
 void add(std::vector<CityStat>& s, std::string metric, double value, std::string unit,
-         std::string description) {
-    s.push_back({std::move(metric), value, std::move(unit), std::move(description)});
+         std::string description, std::map<std::string, std::string> values = {}) {
+    s.push_back({std::move(metric), value, std::move(unit), std::move(description), "all",
+                 std::move(values)});
 }
 
 } // namespace
+
+std::string describe(const CityStat& s, Language language) {
+    return metric_description(language, s.text.empty() ? s.metric : s.text, s.values);
+}
 
 HotspotResults hotspot_stage(const HotspotInput& in, const AnalysisParams& params) {
     HotspotResults r;
@@ -200,7 +207,8 @@ HotspotResults hotspot_stage(const HotspotInput& in, const AnalysisParams& param
     if (in.stability) s.insert(s.end(), in.stability->begin(), in.stability->end());
     r.scale = incremental_autocorrelation(grid, counts);
     add(s, "data_scale_m", r.scale.chosen_m > 0 ? r.scale.chosen_m : nan, "m",
-        "distance band the data would choose (ArcGIS OHSA rule: " + r.scale.rule + ")");
+        "distance band the data would choose (ArcGIS OHSA rule: " + r.scale.rule + ")",
+        {{"rule", r.scale.rule}});
     add(s, "mean_neighbours", binary.mean_neighbours(), "cells",
         "mean neighbours per cell (self excluded)");
 

@@ -12,6 +12,7 @@
 #include "analysis/weights.hpp"
 #include "engine/manifest.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,9 +35,16 @@ struct CityStat {
     std::string metric;
     double value;
     std::string unit;
-    std::string description;
+    std::string description;      ///< in English (data/i18n/metrics.csv gives every language)
     std::string category = "all"; ///< "all", or the ICCS code the value is computed on
+    /// The values of the description's placeholders (`{rule}`, `{radius_m}` …), and the
+    /// vocabulary's name for it when not the metric's (`near_repeat_ratio.from_zero`).
+    std::map<std::string, std::string> values = {};
+    std::string text = {};
 };
+
+/// The row's description in `language` (metric_description of data/i18n/metrics.csv).
+std::string describe(const CityStat& s, Language language);
 
 /// The neighbours of grid cells and of sub-units (binary, with self), built once per city and
 /// shared by every stage and category.

@@ -1,6 +1,7 @@
 #include "engine/iccs.hpp"
 
 #include "analysis/error.hpp"
+#include "engine/labels.hpp"
 
 #include <fmt/format.h>
 
@@ -64,11 +65,8 @@ std::vector<IccsCode> parse_table() {
     return codes;
 }
 
-std::size_t language_index(std::string_view language) {
-    if (language == "es") return 1;
-    if (language == "pt") return 2;
-    if (language == "fr") return 3;
-    return 0;
+std::size_t language_index(Language language) noexcept {
+    return static_cast<std::size_t>(language); // en, es, pt, fr: the table's column order
 }
 
 } // namespace
@@ -85,16 +83,13 @@ const IccsCode* find_iccs(std::string_view code) {
     return it == codes.end() ? nullptr : &*it;
 }
 
-std::string iccs_name(std::string_view code, std::string_view language) {
+std::string iccs_name(std::string_view code, Language language) {
     const IccsCode* c = find_iccs(code);
     return c ? c->names[language_index(language)] : std::string{code};
 }
 
-std::string category_label(std::string_view category, std::string_view language) {
-    if (category != "all") return iccs_name(category, language);
-    static const std::array<const char*, 4> all{"all offences", "todos los delitos",
-                                                "todos os crimes", "toutes les infractions"};
-    return all[language_index(language)];
+std::string category_label(std::string_view category, Language language) {
+    return category == "all" ? text(language, "all_offences") : iccs_name(category, language);
 }
 
 bool iccs_within(std::string_view code, std::string_view category) noexcept {

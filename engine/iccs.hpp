@@ -5,6 +5,8 @@
 /// data/categories/iccs.csv, compiled into the program so outputs never depend on where the
 /// data folder is.
 
+#include "engine/language.hpp"
+
 #include <array>
 #include <string>
 #include <string_view>
@@ -24,12 +26,12 @@ const std::vector<IccsCode>& iccs_codes();
 /// The code's entry, or null when the table does not hold it.
 const IccsCode* find_iccs(std::string_view code);
 
-/// The code's name in a language ("en", "es", "pt", "fr"); the code itself when unknown.
-std::string iccs_name(std::string_view code, std::string_view language);
+/// The code's name in a language; the code itself when unknown.
+std::string iccs_name(std::string_view code, Language language);
 
 /// The name shown for a category of the outputs: "all" (all incidents) in the language
 /// ("all", "todos", "todos", "tous"), else iccs_name.
-std::string category_label(std::string_view category, std::string_view language);
+std::string category_label(std::string_view category, Language language);
 
 /// True when `code` (an incident's mapped code) falls under `category`: the same code or one
 /// below it in the hierarchy ("0501" under "05"). NC and UNK fall under nothing.

@@ -158,7 +158,7 @@ std::string cell(const embedded::Row& r, Language language) {
 /// "0401 Robbery": an ICCS code with its name, or the code alone when the table lacks it.
 std::string category_text(Language language, const std::string& code) {
     if (!find_iccs(code)) return code;
-    return code + " " + iccs_name(code, to_string(language));
+    return code + " " + iccs_name(code, language);
 }
 
 /// Replaces the placeholders of `text`; a missing value throws (`keep_missing`: stays).
@@ -354,7 +354,8 @@ std::string metric_description(Language language, std::string_view metric) {
 std::string metric_description(Language language, std::string_view metric,
                                const std::map<std::string, std::string>& values) {
     auto [key, all] = metric_key(metric);
-    all.insert(values.begin(), values.end());
+    for (const auto& [name, value] : values)
+        all[name] = value; // given values win
     return fill(cell(*vocabulary().find(key), language), all,
                 fmt::format("metric_description: metric '{}'", metric), false);
 }

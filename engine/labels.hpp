@@ -15,6 +15,8 @@
 /// every name of that form; texts name their placeholders (`{city}`, `{radius_m}` …), except
 /// the `_fmt` texts of text(), which hold one positional `{}` for fmt::format.
 
+#include "engine/language.hpp"
+
 #include <map>
 #include <optional>
 #include <string>
@@ -22,15 +24,6 @@
 #include <vector>
 
 namespace vigia::engine {
-
-enum class Language { en, es, pt, fr };
-
-/// "en", "es", "pt" or "fr" (exactly, lower case); nullopt otherwise.
-std::optional<Language> parse_language(std::string_view code);
-/// The code parse_language reads.
-const char* to_string(Language language) noexcept;
-/// Every language, in a fixed order (for tests and loops).
-const std::vector<Language>& all_languages();
 
 /// The Gi* confidence classes 3 … −3, in legend order (hot first), as data/i18n/classes.csv
 /// lists them: the one list every legend and style iterates.

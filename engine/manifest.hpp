@@ -7,6 +7,7 @@
 #include "analysis/error.hpp"
 #include "analysis/grid.hpp"
 #include "analysis/kde.hpp"
+#include "engine/language.hpp"
 #include "io/sources.hpp"
 
 #include <filesystem>
@@ -62,8 +63,8 @@ struct AnalysisParams {
     /// ICCS codes whose statistics are computed as well as those of all incidents; a code
     /// takes in every code below it in the hierarchy ("05" holds "0501" and "05011").
     std::vector<std::string> categories;
-    /// Labels of classes, legends and field aliases: "en", "es", "pt" or "fr".
-    std::string language = "en";
+    /// Labels of classes, legends, field aliases, layer titles and maps.
+    Language language = Language::en;
     TimeParams time;
     NearRepeatParams near_repeat;
 };

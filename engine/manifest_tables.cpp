@@ -323,8 +323,10 @@ const KeyTable<AnalysisParams>& analysis_keys() {
             });
         k.choice(
             "language", [](auto& p) -> auto& { return p.language; },
-            std::vector<std::pair<std::string, std::string>>{
-                {"en", "en"}, {"es", "es"}, {"pt", "pt"}, {"fr", "fr"}},
+            std::vector<std::pair<std::string, Language>>{{"en", Language::en},
+                                                          {"es", Language::es},
+                                                          {"pt", Language::pt},
+                                                          {"fr", Language::fr}},
             "labels, legends, aliases, maps", "\"en\"", "language");
         k.custom(
             "time_step", "string or days", "\"week\", \"month\", \"quarter\", \"year\", 1 … 3660",

@@ -21,7 +21,7 @@ io::Rgba rgba(Colour c) {
 /// Gi* class → fill colour, from the QGIS style's categories (so the map and QGIS agree).
 std::map<int, io::Rgba> gi_colours(Language language) {
     std::map<int, io::Rgba> out;
-    for (const Category& c : gi_categories(language, Stroke{}))
+    for (const QmlCategory& c : gi_categories(language, Stroke{}))
         out[std::stoi(c.value)] = rgba(std::get<Fill>(c.symbol).colour);
     return out;
 }
@@ -29,7 +29,7 @@ std::map<int, io::Rgba> gi_colours(Language language) {
 /// The Gi* legend, hot classes first.
 std::vector<io::LegendEntry> gi_legend(Language language) {
     std::vector<io::LegendEntry> out;
-    for (const Category& c : gi_categories(language, Stroke{}))
+    for (const QmlCategory& c : gi_categories(language, Stroke{}))
         out.push_back(io::LegendEntry::patch(rgba(std::get<Fill>(c.symbol).colour), c.label));
     return out;
 }
@@ -63,7 +63,7 @@ const io::Rgba kUnits{0.35, 0.35, 0.35, 1};
 
 } // namespace
 
-io::MapDoc city_map(const CityOutput& o, Language language, std::size_t max_unit_labels) {
+io::MapDoc city_map(const CityContext& o, Language language, std::size_t max_unit_labels) {
     io::MapDoc doc;
     doc.title = fmt::format("{}: {}", o.city->name, text(language, "hot_spots_title"));
     const auto& spec = o.grid.lattice.spec();
@@ -170,7 +170,7 @@ io::MapDoc city_map(const CityOutput& o, Language language, std::size_t max_unit
     return doc;
 }
 
-CityMapSummary map_summary(const CityOutput& o) {
+CityMapSummary map_summary(const CityContext& o) {
     CityMapSummary s;
     s.name = o.city->name;
     s.boundary = o.boundary.wkb;

@@ -5,7 +5,7 @@
 /// the colours and words of the QGIS styles (engine/styles.hpp, engine/labels.hpp).
 
 #include "analysis/types.hpp"
-#include "engine/city_output.hpp"
+#include "engine/context.hpp"
 #include "engine/labels.hpp"
 #include "io/map_render.hpp"
 
@@ -29,9 +29,9 @@ struct CityMapSummary {
 /// The map of one city: Gi* classes of the grid cells, sub-unit outlines (with names when
 /// there are at most `max_unit_labels` units), the boundary, each facility network and its
 /// suggested sites, legend, scale bar, north arrow, title, period and source.
-io::MapDoc city_map(const CityOutput& o, Language language, std::size_t max_unit_labels = 60);
+io::MapDoc city_map(const CityContext& o, Language language, std::size_t max_unit_labels = 60);
 
-CityMapSummary map_summary(const CityOutput& o);
+CityMapSummary map_summary(const CityContext& o);
 
 /// Small multiples of every city at one scale (the largest city fits its frame), one legend.
 io::MapDoc alliance_map(const std::vector<CityMapSummary>& cities, Language language);

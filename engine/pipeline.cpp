@@ -92,7 +92,7 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
                    options.overwrite, [&](double f) { progress.update(f); }));
     progress.end();
     {
-        const Language language = *parse_language(manifest.analysis.language);
+        const Language language = manifest.analysis.language;
         res.files->png_final = options.out_dir / (city.slug + ".png");
         res.files->png_tmp = options.out_dir / fmt::format(".{}.partial-{}.png", city.slug,
                                                            static_cast<long>(getpid()));

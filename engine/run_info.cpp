@@ -163,7 +163,7 @@ void add_coverage(const CityContext& o, Adder& add) {
 
 } // namespace
 
-std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
+std::vector<std::pair<std::string, std::string>> run_info(const CityContext& o,
                                                           double write_seconds) {
     const CityConfig& c = *o.city;
     std::vector<std::pair<std::string, std::string>> kv;

@@ -12,7 +12,7 @@
 
 namespace vigia::engine {
 
-std::vector<std::pair<std::string, std::string>> run_info(const CityOutput& o,
+std::vector<std::pair<std::string, std::string>> run_info(const CityContext& o,
                                                           double write_seconds);
 
 } // namespace vigia::engine

@@ -1,6 +1,7 @@
 #include "engine/stage.hpp"
 
 #include "analysis/error.hpp"
+#include "engine/labels.hpp"
 
 #include <fmt/format.h>
 
@@ -56,6 +57,12 @@ void emit_layers(const std::vector<const Stage*>& stages, const CityContext& ctx
     for (const Stage* s : stages)
         if (std::find(ctx.ran.begin(), ctx.ran.end(), s->name()) != ctx.ran.end())
             s->emit(ctx, sink);
+}
+
+std::string describe(const CityContext& ctx, std::string_view layer,
+                     std::map<std::string, std::string> values) {
+    values.emplace("city", ctx.city->name);
+    return layer_description(ctx.manifest->analysis.language, layer, values);
 }
 
 } // namespace vigia::engine

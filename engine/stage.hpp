@@ -9,6 +9,7 @@
 #include "engine/layers.hpp"
 #include "engine/progress.hpp"
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,12 @@ public:
 /// Runs the stages in order on the context: checks each one's needs, times it (timings
 /// `<name>_s`), shows its progress, and prefixes any error with "<city>, <stage>: ".
 void run_stages(const std::vector<const Stage*>& stages, CityContext& ctx, Progress& progress);
+
+/// The description of an emitted layer in the batch's language (data/i18n/layers.csv), with
+/// `{city}` and the layer name's own placeholder (`{kind}`) filled in, and `values` for the rest
+/// (`{radius_m}`, `{cell_size_m}` …).
+std::string describe(const CityContext& ctx, std::string_view layer,
+                     std::map<std::string, std::string> values = {});
 
 /// Every stage emits its layers into the sink, in order.
 void emit_layers(const std::vector<const Stage*>& stages, const CityContext& ctx, LayerSink& sink);

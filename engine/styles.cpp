@@ -152,15 +152,15 @@ std::string symbol_xml(const Symbol& symbol, std::string_view name) {
     return out;
 }
 
-int geometry_code(Geometry g) {
+int geometry_code(QmlGeometry g) {
     switch (g) { // QgsWkbTypes::GeometryType
-    case Geometry::point:
+    case QmlGeometry::point:
         return 0;
-    case Geometry::polygon:
+    case QmlGeometry::polygon:
         return 2;
-    case Geometry::mixed:
+    case QmlGeometry::mixed:
         return 3;
-    case Geometry::none:
+    case QmlGeometry::none:
         break;
     }
     return 4;
@@ -183,9 +183,9 @@ std::string renderer_close(const QmlCommon& c) {
     return out + "<rotation/><sizescale/></renderer-v2>";
 }
 
-std::string labeling_xml(const Labels& l, Geometry g) {
+std::string labeling_xml(const Labels& l, QmlGeometry g) {
     // OverPoint (1) inside polygons; OrderedPositionsAroundPoint (6) beside points.
-    const bool polygon = g == Geometry::polygon;
+    const bool polygon = g == QmlGeometry::polygon;
     return fmt::format(
         R"(<labeling type="simple"><settings calloutType="simple">)"
         R"(<text-style fieldName="{}" isExpression="0" fontSize="{}" fontSizeUnit="Point" )"
@@ -207,7 +207,7 @@ std::string labeling_xml(const Labels& l, Geometry g) {
 
 /// The whole document around a renderer (empty for tables).
 std::string document(const QmlCommon& c, const std::string& renderer) {
-    const bool labels = c.labels && c.geometry != Geometry::none;
+    const bool labels = c.labels && c.geometry != QmlGeometry::none;
     std::string out = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n";
     out += fmt::format(R"(<qgis version="3.22.0-Białowieża" styleCategories="AllStyleCategories" )"
                        R"(labelsEnabled="{}" hasScaleBasedVisibilityFlag="0" )"
@@ -216,7 +216,7 @@ std::string document(const QmlCommon& c, const std::string& renderer) {
     out += '\n';
     out += renderer;
     if (labels) out += labeling_xml(*c.labels, c.geometry);
-    if (c.geometry != Geometry::none)
+    if (c.geometry != QmlGeometry::none)
         out += "<blendMode>0</blendMode><featureBlendMode>0</featureBlendMode>"
                "<layerOpacity>1</layerOpacity>";
     out += "\n<aliases>";
@@ -301,8 +301,8 @@ Colour palette_colour(std::string_view name, std::string_view cls) {
     return p.colours[static_cast<std::size_t>(it - p.classes.begin())];
 }
 
-std::vector<Category> gi_categories(Language language, const Stroke& stroke) {
-    std::vector<Category> cats;
+std::vector<QmlCategory> gi_categories(Language language, const Stroke& stroke) {
+    std::vector<QmlCategory> cats;
     for (int cls : gi_classes()) {
         const std::string value = std::to_string(cls);
         cats.push_back({value, gi_class_label(language, cls),
@@ -319,16 +319,16 @@ std::string class_key(std::string code) {
 }
 } // namespace
 
-std::vector<Category> ehs_categories(Language language, const Stroke& stroke) {
-    std::vector<Category> cats;
+std::vector<QmlCategory> ehs_categories(Language language, const Stroke& stroke) {
+    std::vector<QmlCategory> cats;
     for (const std::string& code : ehs_codes())
         cats.push_back({code, ehs_label(language, code),
                         Fill{palette_colour("ehs", class_key(code)), stroke}});
     return cats;
 }
 
-std::vector<Category> lisa_categories(Language language, const Stroke& stroke) {
-    std::vector<Category> cats;
+std::vector<QmlCategory> lisa_categories(Language language, const Stroke& stroke) {
+    std::vector<QmlCategory> cats;
     for (const std::string& code : lisa_codes())
         cats.push_back({code, lisa_label(language, code),
                         Fill{palette_colour("lisa", class_key(code)), stroke}});
@@ -396,7 +396,7 @@ std::vector<Colour> sequential_ramp(Ramp ramp, int n) {
 // ---- QML documents -------------------------------------------------------------------------
 
 std::string categorized_qml(const QmlCommon& common, std::string_view field,
-                            const std::vector<Category>& categories) {
+                            const std::vector<QmlCategory>& categories) {
     std::string r =
         renderer_open(common, "categorizedSymbol", fmt::format(R"( attr="{}")", esc(field)));
     r += "<categories>";
@@ -431,7 +431,7 @@ std::string graduated_qml(const QmlCommon& common, std::string_view field,
                          esc(range_label(language, breaks[i], breaks[i + 1])));
     r += "</ranges><symbols>";
     for (std::size_t i = 0; i < colours.size(); ++i) {
-        const Symbol s = common.geometry == Geometry::point
+        const Symbol s = common.geometry == QmlGeometry::point
                              ? Symbol{Marker{MarkerShape::circle, colours[i], stroke, 2.0}}
                              : Symbol{Fill{colours[i], stroke}};
         r += symbol_xml(s, std::to_string(i));
@@ -482,7 +482,7 @@ std::string mixed_qml(const QmlCommon& common, const Marker& points, const Fill&
 
 std::string aliases_only_qml(const QmlCommon& common) {
     QmlCommon c = common;
-    c.geometry = Geometry::none;
+    c.geometry = QmlGeometry::none;
     return document(c, "");
 }
 
@@ -505,11 +505,11 @@ std::string kind_of(const std::string& layer) {
     return "";
 }
 
-Geometry geometry_of(const LayerInfo& l) {
-    if (!l.has_geometry) return Geometry::none;
-    if (l.geometry_kind == "polygon") return Geometry::polygon;
-    if (l.geometry_kind == "point") return Geometry::point;
-    return Geometry::mixed;
+QmlGeometry geometry_of(const LayerInfo& l) {
+    if (!l.has_geometry) return QmlGeometry::none;
+    if (l.geometry_kind == "polygon") return QmlGeometry::polygon;
+    if (l.geometry_kind == "point") return QmlGeometry::point;
+    return QmlGeometry::mixed;
 }
 
 class Builder {
@@ -679,7 +679,7 @@ private:
     }
 
     void fill(const Fill& f, const std::string& description) {
-        if (m_common.geometry == Geometry::point) {
+        if (m_common.geometry == QmlGeometry::point) {
             single(Marker{MarkerShape::circle, f.colour, f.stroke, 2.0}, description);
             return;
         }
@@ -693,7 +693,7 @@ private:
     void kde_areas() {
         // Nested areas (90 % holds 75 % holds 50 %): the largest drawn first, all translucent,
         // so the core reads darkest.
-        std::vector<Category> cats;
+        std::vector<QmlCategory> cats;
         const Stroke edge{colour("#b30000"), 0.2};
         const Palette& levels = palette("kde_level");
         for (std::size_t i = 0; i < levels.classes.size(); ++i)
@@ -717,9 +717,9 @@ private:
         const NetworkMarker n = network_marker(m_kinds, kind, "facility");
         const Marker marker{n.shape, n.colour, Stroke{colour("#ffffff"), 0.3}, n.size_mm};
         const Fill area{with_alpha(kind_colour(kind), 0.55), Stroke{kind_colour(kind), 0.4}};
-        if (m_common.geometry == Geometry::point)
+        if (m_common.geometry == QmlGeometry::point)
             single(marker, what);
-        else if (m_common.geometry == Geometry::polygon)
+        else if (m_common.geometry == QmlGeometry::polygon)
             push(text(m_language, "style_default"), what, single_symbol_qml(m_common, area));
         else
             push(text(m_language, "style_default"), what,
@@ -736,7 +736,7 @@ private:
 
     void fallback() {
         const Colour grey = colour("#737373");
-        if (m_common.geometry == Geometry::mixed)
+        if (m_common.geometry == QmlGeometry::mixed)
             push(text(m_language, "style_default"), m_layer->name,
                  mixed_qml(m_common, Marker{MarkerShape::circle, grey},
                            Fill{with_alpha(grey, 0.4), Stroke{grey, 0.3}}, m_layer->name,

@@ -72,11 +72,11 @@ struct Labels {
     bool bold = false;
 };
 
-enum class Geometry { polygon, point, mixed, none };
+enum class QmlGeometry { polygon, point, mixed, none };
 
 /// What every style document carries besides its renderer.
 struct QmlCommon {
-    Geometry geometry = Geometry::polygon;
+    QmlGeometry geometry = QmlGeometry::polygon;
     /// Field → alias, in the layer's field order (the GeoPackage "fid" first when present).
     std::vector<std::pair<std::string, std::string>> aliases;
     std::optional<Labels> labels;
@@ -87,7 +87,7 @@ struct QmlCommon {
 
 /// One class of a categorized renderer: features whose field equals `value` (compared as
 /// text, as QGIS does: integer 3 matches "3").
-struct Category {
+struct QmlCategory {
     std::string value;
     std::string label;
     Symbol symbol{};
@@ -95,7 +95,7 @@ struct Category {
 
 /// Categorized renderer ("categorizedSymbol") on `field`.
 std::string categorized_qml(const QmlCommon& common, std::string_view field,
-                            const std::vector<Category>& categories);
+                            const std::vector<QmlCategory>& categories);
 
 /// Graduated renderer ("graduatedSymbol") on `field`: classes [b0, b1], (b1, b2] … with
 /// `colours[i]` for class i (breaks.size() − 1 colours), labels "b0 – b1" in the language's
@@ -122,12 +122,12 @@ std::string aliases_only_qml(const QmlCommon& common);
 Colour palette_colour(std::string_view palette, std::string_view cls);
 
 /// The Gi* classes 3 … −3 with their labels and colours (ColorBrewer RdBu, see styles.cpp).
-std::vector<Category> gi_categories(Language language, const Stroke& stroke);
+std::vector<QmlCategory> gi_categories(Language language, const Stroke& stroke);
 /// The emerging hot-spot patterns (field `ehs_category`): hot ones in reds, cold ones in
 /// blues, darker for the stronger and steadier patterns; no pattern in light grey.
-std::vector<Category> ehs_categories(Language language, const Stroke& stroke);
+std::vector<QmlCategory> ehs_categories(Language language, const Stroke& stroke);
 /// The LISA clusters HH, LL, LH, HL, not significant with GeoDa's colours.
-std::vector<Category> lisa_categories(Language language, const Stroke& stroke);
+std::vector<QmlCategory> lisa_categories(Language language, const Stroke& stroke);
 
 enum class Ramp {
     yl_or_rd, ///< ColorBrewer YlOrRd: densities

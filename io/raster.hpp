@@ -19,7 +19,7 @@ struct Band {
 
 /// Writes `raster` as a tiled, compressed Float32 GeoTIFF with one band per entry of
 /// `bands`, NoData = NaN outside the boundary, at `path` (the caller writes to a temporary
-/// name and renames: see engine/city_output.cpp). Throws IoError.
+/// name and renames: see engine/city_writer.cpp). Throws IoError.
 void write_geotiff(const std::filesystem::path& path, const analysis::Raster& raster,
                    const OGRSpatialReference& srs, const std::vector<Band>& bands);
 

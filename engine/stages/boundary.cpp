@@ -45,7 +45,7 @@ public:
 
     void emit(const CityContext& ctx, LayerSink& sink) const override {
         io::LayerData& b = sink.layer("boundary");
-        b.description = fmt::format("Boundary of {} (union of the boundary layer)", ctx.city->name);
+        b.description = describe(ctx, "boundary");
         b.srs = ctx.target.get();
         b.geometry_type = wkbMultiPolygon;
         auto& one = sink.own();
@@ -55,7 +55,7 @@ public:
         sink.column("boundary", {"area_km2", std::vector<double>{ctx.boundary.area_m2 * 1e-6}});
 
         io::LayerData& u = sink.layer("units");
-        u.description = fmt::format("Sub-units of {}: incidents per unit", ctx.city->name);
+        u.description = describe(ctx, "units");
         u.srs = ctx.target.get();
         u.geometry_type = wkbMultiPolygon;
         u.wkb = &ctx.units.wkb;

@@ -62,7 +62,7 @@ public:
 
     void emit(const CityContext& ctx, LayerSink& sink) const override {
         io::LayerData& d = sink.layer("unmapped_categories");
-        d.description = "Offence labels the category map does not cover (kept in every count)";
+        d.description = describe(ctx, "unmapped_categories");
         std::vector<std::string> label;
         std::vector<double> incidents;
         for (const auto& [l, n] : ctx.unmapped) {

@@ -42,10 +42,9 @@ public:
 
     void emit(const CityContext& ctx, LayerSink& sink) const override {
         const analysis::CrimeClock& ck = *ctx.clock;
-        const Language language = *parse_language(ctx.manifest->analysis.language);
+        const Language language = ctx.manifest->analysis.language;
         io::LayerData& d = sink.layer("clock");
-        d.description = "Crime clock: incidents by day of the week and hour, for the city (unit_id "
-                        "0) and each sub-unit; exactly 00:00:00 apart (column midnight)";
+        d.description = describe(ctx, "clock");
         std::vector<std::int64_t> unit_id, day;
         std::vector<std::string> unit, day_name;
         std::vector<std::vector<double>> slots(analysis::kSlots);

@@ -30,13 +30,13 @@ std::vector<double> eb_100k(const std::vector<double>& counts, const std::vector
     return r;
 }
 
-void emit_network(const KindCoverage& k, const OGRSpatialReference* srs, LayerSink& sink) {
+void emit_network(const CityContext& ctx, const KindCoverage& k, const OGRSpatialReference* srs,
+                  LayerSink& sink) {
     const std::string& kind = k.config->kind;
     {
         const std::string name = "coverage_" + kind;
         io::LayerData& d = sink.layer(name);
-        d.description = fmt::format("Area within {} m of a '{}' facility, inside the boundary",
-                                    k.config->radius_m, kind);
+        d.description = describe(ctx, name, {{"radius_m", fmt::format("{}", k.config->radius_m)}});
         d.srs = srs;
         d.geometry_type = wkbMultiPolygon;
         auto& one = sink.own();
@@ -49,8 +49,7 @@ void emit_network(const KindCoverage& k, const OGRSpatialReference* srs, LayerSi
     {
         const std::string name = "facilities_" + kind;
         io::LayerData& d = sink.layer(name);
-        d.description = fmt::format("'{}' facilities with what lies within {} m of each", kind,
-                                    k.config->radius_m);
+        d.description = describe(ctx, name, {{"radius_m", fmt::format("{}", k.config->radius_m)}});
         d.srs = srs;
         // Points, polygons (parks), or both in one network.
         const bool points = k.polygons
@@ -70,8 +69,7 @@ void emit_network(const KindCoverage& k, const OGRSpatialReference* srs, LayerSi
     if (k.config->suggest > 0) {
         const std::string name = "suggested_" + kind;
         io::LayerData& d = sink.layer(name);
-        d.description = fmt::format("Suggested new '{}' sites (greedy maximal covering, {} m)",
-                                    kind, k.config->radius_m);
+        d.description = describe(ctx, name, {{"radius_m", fmt::format("{}", k.config->radius_m)}});
         d.srs = srs;
         d.geometry_type = wkbPoint;
         d.x = &k.site_x;
@@ -91,11 +89,11 @@ void emit_network(const KindCoverage& k, const OGRSpatialReference* srs, LayerSi
     }
 }
 
-void emit_summary(const CoverageResults& c, const OGRSpatialReference* srs, LayerSink& sink) {
+void emit_summary(const CityContext& ctx, const CoverageResults& c, const OGRSpatialReference* srs,
+                  LayerSink& sink) {
     {
         io::LayerData& d = sink.layer("uncovered_hotspots");
-        d.description =
-            "Hot-spot areas (or their parts) outside every facility network, by incidents";
+        d.description = describe(ctx, "uncovered_hotspots");
         d.srs = srs;
         d.geometry_type = wkbMultiPolygon;
         std::vector<analysis::Wkb>& geom = sink.own();
@@ -115,7 +113,7 @@ void emit_summary(const CoverageResults& c, const OGRSpatialReference* srs, Laye
         sink.column("uncovered_hotspots", {"share", std::move(share)});
     }
     io::LayerData& d = sink.layer("coverage");
-    d.description = "Coverage of incidents, hot spots and residents per facility network";
+    d.description = describe(ctx, "coverage");
     std::vector<std::string> kind, objective;
     std::vector<std::int64_t> facilities, suggested;
     std::vector<double> radius, inc, hot_inc, hot_cells, hot_area, pop, area, dmean, dmed, dp90,
@@ -209,8 +207,8 @@ public:
                 sink.column("incidents", {"dist_" + k.config->kind, k.incident_distance});
         }
         for (const KindCoverage& k : c.kinds)
-            emit_network(k, ctx.target.get(), sink);
-        if (!c.kinds.empty()) emit_summary(c, ctx.target.get(), sink);
+            emit_network(ctx, k, ctx.target.get(), sink);
+        if (!c.kinds.empty()) emit_summary(ctx, c, ctx.target.get(), sink);
     }
 };
 

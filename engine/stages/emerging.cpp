@@ -85,8 +85,7 @@ public:
         emit_emerging(sink, "grid", e, nullptr);
         // The cells with a pattern, as their own styled layer.
         io::LayerData& d = sink.layer("emerging_hotspots");
-        d.description = "Grid cells with an emerging hot- or cold-spot pattern (space-time Gi* "
-                        "and Mann-Kendall, ArcGIS's categories)";
+        d.description = describe(ctx, "emerging_hotspots");
         d.srs = ctx.target.get();
         d.geometry_type = wkbMultiPolygon;
         std::vector<analysis::Wkb>& geom = sink.own();

@@ -1,6 +1,7 @@
 // The grid stage: square or hexagonal cells clipped to the boundary, and which sub-unit
 // each cell lies in (docs/methods.md §2).
 
+#include "engine/labels.hpp"
 #include "engine/stages/stages.hpp"
 
 #include <fmt/format.h>
@@ -22,9 +23,11 @@ public:
 
     void emit(const CityContext& ctx, LayerSink& sink) const override {
         io::LayerData& g = sink.layer("grid");
-        g.description = fmt::format("{} m {} cells over {}: incidents per cell",
-                                    ctx.grid.lattice.spec().cell_size_m,
-                                    to_string(ctx.grid.lattice.spec().shape), ctx.city->name);
+        g.description = describe(
+            ctx, "grid",
+            {{"cell_size_m", fmt::format("{}", ctx.grid.lattice.spec().cell_size_m)},
+             {"shape", text(ctx.manifest->analysis.language,
+                            std::string{"shape_"} + to_string(ctx.grid.lattice.spec().shape))}});
         g.srs = ctx.target.get();
         g.geometry_type = wkbMultiPolygon;
         g.wkb = &ctx.grid.geometry;

@@ -57,7 +57,7 @@ public:
         emit_local(sink, "grid", ctx.hotspots->grid);
         emit_local(sink, "units", ctx.hotspots->units);
         io::LayerData& d = sink.layer("hotspots");
-        d.description = "Contiguous hot-spot areas: cells with Gi* class >= 2, dissolved";
+        d.description = describe(ctx, "hotspots");
         d.srs = ctx.target.get();
         d.geometry_type = wkbMultiPolygon;
         std::vector<analysis::Wkb>& geom = sink.own();

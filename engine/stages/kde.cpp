@@ -32,7 +32,7 @@ public:
         const HotspotResults& h = *ctx.hotspots;
         if (!h.kde) return;
         io::LayerData& d = sink.layer("kde_areas");
-        d.description = "Smallest areas holding 50, 75 and 90% of the kernel density volume";
+        d.description = describe(ctx, "kde_areas");
         d.srs = ctx.target.get();
         d.geometry_type = wkbMultiPolygon;
         std::vector<analysis::Wkb>& geom = sink.own();

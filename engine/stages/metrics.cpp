@@ -61,9 +61,13 @@ std::vector<CityStat> comparable_metrics(const CityContext& o) {
     if (o.coverage)
         for (const KindCoverage& k : o.coverage->kinds) {
             const std::string p = "coverage_" + k.config->kind + "_";
-            m.push_back({p + "incident_share", k.incident_share, "share",
+            m.push_back({p + "incident_share",
+                         k.incident_share,
+                         "share",
                          fmt::format("incidents within {} m of a '{}' facility", k.config->radius_m,
-                                     k.config->kind)});
+                                     k.config->kind),
+                         "all",
+                         {{"radius_m", fmt::format("{}", k.config->radius_m)}}});
             m.push_back({p + "hotspot_incident_share", k.hot_incident_share, "share",
                          "hot-spot incidents within reach"});
             m.push_back(
@@ -77,9 +81,9 @@ std::vector<CityStat> comparable_metrics(const CityContext& o) {
 }
 
 /// The city_stats table of `metrics`.
-void emit_stats(io::LayerData& d, const std::vector<CityStat>& metrics,
-                const std::string& language) {
-    d.description = "Comparable statistics of the city: one row per category and metric";
+void emit_stats(io::LayerData& d, const std::vector<CityStat>& metrics, const CityContext& ctx) {
+    const Language language = ctx.manifest->analysis.language;
+    d.description = describe(ctx, "city_stats");
     std::vector<std::string> metric, unit, desc, category, category_name;
     std::vector<double> value;
     for (const auto& st : metrics) {
@@ -88,7 +92,7 @@ void emit_stats(io::LayerData& d, const std::vector<CityStat>& metrics,
         metric.push_back(st.metric);
         value.push_back(st.value);
         unit.push_back(st.unit);
-        desc.push_back(st.description);
+        desc.push_back(describe(st, language));
     }
     d.columns.push_back({"category", std::move(category)});
     d.columns.push_back({"category_name", std::move(category_name)});
@@ -107,10 +111,9 @@ public:
     void run(CityContext& ctx, Progress&) const override { ctx.metrics = comparable_metrics(ctx); }
 
     void emit(const CityContext& ctx, LayerSink& sink) const override {
-        const std::string& lang = ctx.manifest->analysis.language;
-        emit_stats(sink.layer("city_stats"), ctx.metrics, lang);
+        emit_stats(sink.layer("city_stats"), ctx.metrics, ctx);
         emit_stats(sink.public_version("city_stats"),
-                   public_metrics(ctx.metrics, ctx.manifest->publish.min_count), lang);
+                   public_metrics(ctx.metrics, ctx.manifest->publish.min_count), ctx);
     }
 };
 

@@ -25,8 +25,7 @@ public:
     void emit(const CityContext& ctx, LayerSink& sink) const override {
         if (ctx.time->near_repeat.empty()) return;
         io::LayerData& d = sink.layer("near_repeat");
-        d.description = "Near-repeat (Knox) test: pairs of incidents close in space and time, "
-                        "observed against expected under random times";
+        d.description = describe(ctx, "near_repeat");
         std::vector<std::string> category;
         std::vector<std::int64_t> space_band, time_band;
         std::vector<double> from_m, to_m, days_from, days_to, observed, expected, ratio, p;

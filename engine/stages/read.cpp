@@ -57,7 +57,7 @@ public:
             rejects = &ctx.counts->rejects;
         }
         io::LayerData& d = sink.layer("rejected");
-        d.description = "Every input record not counted, with the reason";
+        d.description = describe(ctx, "rejected");
         std::vector<std::int64_t> row;
         std::vector<std::string> reason, detail;
         std::vector<double> weight;
@@ -77,7 +77,7 @@ private:
     static void emit_incidents(const CityContext& ctx, LayerSink& sink) {
         const analysis::Incidents& inc = ctx.points->incidents;
         io::LayerData& d = sink.layer("incidents");
-        d.description = fmt::format("Accepted incidents of {}, projected", ctx.city->name);
+        d.description = describe(ctx, "incidents");
         d.srs = ctx.target.get();
         d.geometry_type = wkbPoint;
         d.x = &inc.x;
@@ -107,8 +107,7 @@ private:
     static void emit_unit_counts(const CityContext& ctx, LayerSink& sink) {
         const analysis::AreaCounts& ac = ctx.counts->counts;
         io::LayerData& d = sink.layer("unit_counts");
-        d.description =
-            fmt::format("Counts per sub-unit as published for {}, joined", ctx.city->name);
+        d.description = describe(ctx, "unit_counts");
         std::vector<std::string> unit(ac.size()), category(ac.size());
         std::vector<std::int64_t> year(ac.year.begin(), ac.year.end()),
             month(ac.month.begin(), ac.month.end()), unit_id(ac.size());

@@ -99,3 +99,54 @@ TEST_F(WrittenOutputs, EveryLayerHasATitleAndEveryFieldItsAliasInTheFile) {
 
 } // namespace
 } // namespace vigia::test::cli
+
+namespace vigia::test::cli {
+namespace {
+
+/// gpkg_contents: table → (identifier, description).
+std::map<std::string, std::pair<std::string, std::string>> contents(GDALDataset& ds) {
+    std::map<std::string, std::pair<std::string, std::string>> out;
+    OGRLayer* c = ds.ExecuteSQL("SELECT table_name, identifier, description FROM gpkg_contents",
+                                nullptr, nullptr);
+    for (auto& f : *c)
+        out[f->GetFieldAsString(0)] = {f->GetFieldAsString(1), f->GetFieldAsString(2)};
+    ds.ReleaseResultSet(c);
+    return out;
+}
+
+TEST(TranslatedOutputs, TitlesAndDescriptionsOfLayersAndMetricsFollowTheLanguage) {
+    TempDir tmp;
+    const std::string manifest = square_500_analysis("language = \"es\"\npermutations = 0\n") +
+                                 city("Cuadro", two_squares_boundary(), lonlat_points());
+    const RunResult r = run_vigia(
+        {"run", tmp.write("m.toml", manifest).string(), "-o", (tmp / "out").string(), "--quiet"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto ds = open_read(tmp / "out" / "cuadro.gpkg");
+    ASSERT_TRUE(ds);
+    const auto c = contents(*ds);
+    EXPECT_EQ(c.at("grid").first, "Cuadro: celdas de la cuadrícula");
+    EXPECT_EQ(c.at("grid").second, "Celdas cuadradas de 500 m sobre Cuadro: incidentes por celda");
+    EXPECT_EQ(c.at("run_info").first, "Cuadro: información de la ejecución");
+    EXPECT_EQ(c.at("boundary").second, "Límite de Cuadro (unión de la capa de límites)");
+    // Every layer's title and description is the Spanish text, never the English one.
+    for (const auto& [layer, td] : c) {
+        if (layer == "layer_styles") continue;
+        EXPECT_EQ(td.first, engine::layer_title(engine::Language::es, layer, "Cuadro")) << layer;
+        EXPECT_NE(td.first, engine::layer_title(engine::Language::en, layer, "Cuadro")) << layer;
+        EXPECT_FALSE(td.second.empty()) << layer;
+    }
+    // city_stats: the descriptions and the category name are Spanish too.
+    std::map<std::string, std::string> description;
+    for (auto& f : *ds->GetLayerByName("city_stats")) {
+        description[f->GetFieldAsString("metric")] = f->GetFieldAsString("description");
+        EXPECT_STREQ(f->GetFieldAsString("category_name"), "todos los delitos");
+    }
+    EXPECT_EQ(description.at("area_km2"), "área del límite");
+    EXPECT_EQ(description.at("incidents"), "incidentes contados en la cuadrícula");
+    auto alliance = open_read(tmp / "out" / "alliance.gpkg");
+    ASSERT_TRUE(alliance);
+    EXPECT_EQ(contents(*alliance).at("metrics").first, "Alianza: indicadores comparables");
+}
+
+} // namespace
+} // namespace vigia::test::cli

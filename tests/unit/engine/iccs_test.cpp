@@ -11,11 +11,11 @@ TEST(Iccs, TheCompiledTableHoldsDataCategoriesIccsCsv) {
     ASSERT_NE(robbery, nullptr);
     EXPECT_EQ(robbery->level, 2);
     EXPECT_EQ(robbery->names[0], "Robbery");
-    EXPECT_EQ(iccs_name("0401", "es"), "Robo");
-    EXPECT_EQ(iccs_name("0101", "pt"), "Homicídio intencional");
-    EXPECT_EQ(iccs_name("0101", "fr"), "Homicide volontaire");
+    EXPECT_EQ(iccs_name("0401", Language::es), "Robo");
+    EXPECT_EQ(iccs_name("0101", Language::pt), "Homicídio intencional");
+    EXPECT_EQ(iccs_name("0101", Language::fr), "Homicide volontaire");
     EXPECT_EQ(find_iccs("9999"), nullptr);
-    EXPECT_EQ(iccs_name("9999", "es"), "9999");
+    EXPECT_EQ(iccs_name("9999", Language::es), "9999");
     for (const IccsCode& c : iccs_codes())
         for (const std::string& n : c.names)
             EXPECT_FALSE(n.empty()) << c.code;
@@ -32,8 +32,8 @@ TEST(Iccs, ACategoryTakesInTheCodesBelowIt) {
 }
 
 TEST(Iccs, CategoryLabelsNameAllIncidentsInTheLanguage) {
-    EXPECT_EQ(category_label("all", "en"), "all offences");
-    EXPECT_EQ(category_label("all", "es"), "todos los delitos");
-    EXPECT_EQ(category_label("all", "fr"), "toutes les infractions");
-    EXPECT_EQ(category_label("0401", "pt"), "Roubo");
+    EXPECT_EQ(category_label("all", Language::en), "all offences");
+    EXPECT_EQ(category_label("all", Language::es), "todos los delitos");
+    EXPECT_EQ(category_label("all", Language::fr), "toutes les infractions");
+    EXPECT_EQ(category_label("0401", Language::pt), "Roubo");
 }

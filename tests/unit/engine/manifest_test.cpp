@@ -192,7 +192,7 @@ categories = "map.csv"
 )",
                                       "/m/m.toml");
     EXPECT_EQ(m.analysis.categories, (std::vector<std::string>{"0401", "05"}));
-    EXPECT_EQ(m.analysis.language, "pt");
+    EXPECT_EQ(m.analysis.language, Language::pt);
     EXPECT_TRUE(m.publish.enabled);
     EXPECT_EQ(m.publish.min_count, 5);
     EXPECT_EQ(m.cities[0].categories, "/m/map.csv");
@@ -204,7 +204,7 @@ incidents = { path = "i.gpkg" }
 )",
                                           "/m.toml");
     EXPECT_TRUE(plain.analysis.categories.empty());
-    EXPECT_EQ(plain.analysis.language, "en");
+    EXPECT_EQ(plain.analysis.language, Language::en);
     EXPECT_FALSE(plain.publish.enabled);
     EXPECT_EQ(plain.publish.min_count, 0);
 }

@@ -66,7 +66,7 @@ TEST(CityMap, APlantedHotSpotShowsInTheHotColourAtItsPlace) {
     CityConfig city;
     city.name = "Cuadrada";
     city.slug = "cuadrada";
-    CityOutput o;
+    CityContext o;
     o.manifest = &manifest;
     o.city = &city;
     o.target = io::make_srs("EPSG:32614", "test");
@@ -108,7 +108,7 @@ TEST(CityMap, APlantedHotSpotShowsInTheHotColourAtItsPlace) {
     EXPECT_GT(ds->GetRasterYSize(), 1500);
 
     Colour hot_colour{}, neutral{};
-    for (const Category& c : gi_categories(Language::es, Stroke{})) {
+    for (const QmlCategory& c : gi_categories(Language::es, Stroke{})) {
         if (c.value == "3") hot_colour = std::get<Fill>(c.symbol).colour;
         if (c.value == "0") neutral = std::get<Fill>(c.symbol).colour;
     }
@@ -137,7 +137,7 @@ TEST(CityMap, FacilityNetworksGetTheMarkersOfTheirQgisStyles) {
     city.facilities.resize(2);
     city.facilities[0].kind = "sports";
     city.facilities[1].kind = "schools";
-    CityOutput o;
+    CityContext o;
     o.manifest = &manifest;
     o.city = &city;
     o.target = io::make_srs("EPSG:32614", "test");

@@ -324,7 +324,7 @@ TEST(Styles, LabelsAreEscaped) {
 
 TEST(Styles, SingleSymbolsMarkersLabelsAndTables) {
     QmlCommon c;
-    c.geometry = Geometry::point;
+    c.geometry = QmlGeometry::point;
     c.labels = Labels{"rank", 9, colour("#000000"), true};
     const Xml star = parse(single_symbol_qml(
         c, Marker{MarkerShape::star, colour("#1b9e77"), Stroke{colour("#000000"), 0.3}, 5}));
@@ -364,7 +364,7 @@ TEST(Styles, SingleSymbolsMarkersLabelsAndTables) {
 
 TEST(Styles, MixedLayersGetARuleForEachGeometry) {
     QmlCommon c;
-    c.geometry = Geometry::mixed;
+    c.geometry = QmlGeometry::mixed;
     const Xml doc = parse(mixed_qml(c, Marker{}, Fill{}, "points", "areas"));
     CPLXMLNode* r = CPLGetXMLNode(root(doc), "renderer-v2");
     EXPECT_EQ(attr(r, "type"), "RuleRenderer");
