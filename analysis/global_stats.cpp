@@ -143,7 +143,8 @@ std::vector<double> nearest_neighbour_distances(const std::vector<double>& x,
     using Value = std::pair<BPoint, std::size_t>;
     std::vector<Value> v;
     v.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) v.emplace_back(BPoint{x[i], y[i]}, i);
+    for (std::size_t i = 0; i < n; ++i)
+        v.emplace_back(BPoint{x[i], y[i]}, i);
     const bgi::rtree<Value, bgi::rstar<16>> tree{v.begin(), v.end()};
     // Query in the tree's own (packed, spatially coherent) order: consecutive queries touch
     // the same nodes, which stay in cache; in input order the same work is about twice slower.

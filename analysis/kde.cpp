@@ -11,7 +11,9 @@
 
 namespace vigia::analysis {
 
-const char* to_string(Kernel k) noexcept { return k == Kernel::quartic ? "quartic" : "gaussian"; }
+const char* to_string(Kernel k) noexcept {
+    return k == Kernel::quartic ? "quartic" : "gaussian";
+}
 
 double kernel_value(Kernel k, double bw, double d2) noexcept {
     if (k == Kernel::quartic) {
@@ -24,7 +26,9 @@ double kernel_value(Kernel k, double bw, double d2) noexcept {
     return std::exp(-d2 / (2.0 * bw * bw)) / (2.0 * M_PI * bw * bw);
 }
 
-double kernel_radius(Kernel k, double bw) noexcept { return k == Kernel::quartic ? bw : 8.0 * bw; }
+double kernel_radius(Kernel k, double bw) noexcept {
+    return k == Kernel::quartic ? bw : 8.0 * bw;
+}
 
 double silverman_bandwidth(const std::vector<double>& x, const std::vector<double>& y) {
     const std::size_t n = x.size();
@@ -42,7 +46,10 @@ double silverman_bandwidth(const std::vector<double>& x, const std::vector<doubl
     const double sd = std::sqrt(ss / nd);
     std::nth_element(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(n / 2), d.end());
     double median = d[n / 2];
-    if (n % 2 == 0) median = (median + *std::max_element(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(n / 2))) / 2.0;
+    if (n % 2 == 0)
+        median = (median +
+                  *std::max_element(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(n / 2))) /
+                 2.0;
     return 0.9 * std::min(sd, std::sqrt(1.0 / std::log(2.0)) * median) * std::pow(nd, -0.2);
 }
 
@@ -60,22 +67,23 @@ Raster boundary_raster(const Boundary& b, double pixel) {
                                      pixel, r.cols, r.rows)};
     r.values.assign(cells, 0.0);
     r.inside.assign(cells, 0);
-    parallel_chunks(static_cast<std::size_t>(r.rows), [&](unsigned, std::size_t rb, std::size_t re) {
-        for (std::size_t row = rb; row < re; ++row) {
-            const double y = r.center_y(static_cast<int>(row));
-            const std::vector<double> xs = b.edges.crossings(y);
-            std::size_t k = 0;
-            bool in = false;
-            for (int col = 0; col < r.cols; ++col) {
-                const double x = r.center_x(col);
-                while (k < xs.size() && xs[k] < x) {
-                    in = !in;
-                    ++k;
-                }
-                r.inside[row * static_cast<std::size_t>(r.cols) + col] = in;
-            }
-        }
-    });
+    parallel_chunks(static_cast<std::size_t>(r.rows),
+                    [&](unsigned, std::size_t rb, std::size_t re) {
+                        for (std::size_t row = rb; row < re; ++row) {
+                            const double y = r.center_y(static_cast<int>(row));
+                            const std::vector<double> xs = b.edges.crossings(y);
+                            std::size_t k = 0;
+                            bool in = false;
+                            for (int col = 0; col < r.cols; ++col) {
+                                const double x = r.center_x(col);
+                                while (k < xs.size() && xs[k] < x) {
+                                    in = !in;
+                                    ++k;
+                                }
+                                r.inside[row * static_cast<std::size_t>(r.cols) + col] = in;
+                            }
+                        }
+                    });
     return r;
 }
 
@@ -85,18 +93,24 @@ void kernel_density(Raster& r, const std::vector<double>& x, const std::vector<d
     const double radius = kernel_radius(kernel, bw);
     const double to_km2 = 1e6;
     // Each worker owns a band of rows, so no two threads write the same pixel.
-    parallel_chunks(static_cast<std::size_t>(r.rows), [&](unsigned, std::size_t rb, std::size_t re) {
+    parallel_chunks(static_cast<std::size_t>(r.rows), [&](unsigned, std::size_t rb,
+                                                          std::size_t re) {
         const double band_top = r.y1 - static_cast<double>(rb) * r.pixel + radius;
         const double band_bottom = r.y1 - static_cast<double>(re) * r.pixel - radius;
         for (std::size_t i = 0; i < x.size(); ++i) {
             if (y[i] > band_top || y[i] < band_bottom) continue;
-            const int c0 = std::max(0, static_cast<int>(std::floor((x[i] - radius - r.x0) / r.pixel)));
-            const int c1 = std::min(r.cols - 1, static_cast<int>(std::floor((x[i] + radius - r.x0) / r.pixel)));
-            const int r0 = std::max(static_cast<int>(rb), static_cast<int>(std::floor((r.y1 - y[i] - radius) / r.pixel)));
-            const int r1 = std::min(static_cast<int>(re) - 1, static_cast<int>(std::floor((r.y1 - y[i] + radius) / r.pixel)));
+            const int c0 =
+                std::max(0, static_cast<int>(std::floor((x[i] - radius - r.x0) / r.pixel)));
+            const int c1 = std::min(r.cols - 1,
+                                    static_cast<int>(std::floor((x[i] + radius - r.x0) / r.pixel)));
+            const int r0 = std::max(static_cast<int>(rb),
+                                    static_cast<int>(std::floor((r.y1 - y[i] - radius) / r.pixel)));
+            const int r1 = std::min(static_cast<int>(re) - 1,
+                                    static_cast<int>(std::floor((r.y1 - y[i] + radius) / r.pixel)));
             for (int row = r0; row <= r1; ++row) {
                 const double dy = r.center_y(row) - y[i];
-                double* out = r.values.data() + static_cast<std::size_t>(row) * static_cast<std::size_t>(r.cols);
+                double* out = r.values.data() +
+                              static_cast<std::size_t>(row) * static_cast<std::size_t>(r.cols);
                 for (int col = c0; col <= c1; ++col) {
                     const double dx = r.center_x(col) - x[i];
                     out[col] += to_km2 * kernel_value(kernel, bw, dx * dx + dy * dy);

@@ -32,7 +32,7 @@ double silverman_bandwidth(const std::vector<double>& x, const std::vector<doubl
 struct Raster {
     double x0 = 0, y1 = 0, pixel = 0;
     int cols = 0, rows = 0;
-    std::vector<double> values; ///< row-major from the north-west
+    std::vector<double> values;       ///< row-major from the north-west
     std::vector<std::uint8_t> inside; ///< 1 where the pixel centre is inside the boundary
     double center_x(int col) const noexcept { return x0 + (col + 0.5) * pixel; }
     double center_y(int row) const noexcept { return y1 - (row + 0.5) * pixel; }

@@ -88,9 +88,8 @@ std::vector<std::array<double, 2>> centroids(const Polygons& p) {
 }
 
 void add(std::vector<CityStat>& s, std::string metric, double value, std::string unit,
-         std::string description, std::map<std::string, std::string> values = {}) {
-    s.push_back({std::move(metric), value, std::move(unit), std::move(description), "all",
-                 std::move(values)});
+         std::map<std::string, std::string> values = {}) {
+    s.push_back({std::move(metric), value, std::move(unit), "all", std::move(values)});
 }
 
 } // namespace
@@ -148,43 +147,34 @@ HotspotResults hotspot_stage(const HotspotInput& in, const AnalysisParams& param
             100 * conc.zero_share));
 
     auto& s = r.stats;
-    add(s, "incidents", total, "incidents", "incidents counted in the grid");
-    if (in.years > 0)
-        add(s, "incidents_per_year", total / in.years, "incidents/year",
-            "incidents per year of the period covered");
-    add(s, "area_km2", area, "km2", "area of the boundary");
-    add(s, "incidents_per_km2", area > 0 ? total / area : nan, "incidents/km2",
-        "incidents per km2");
-    add(s, "cells", static_cast<double>(grid.size()), "cells", "grid cells kept");
-    add(s, "zero_cell_share", conc.zero_share, "share", "share of cells without incidents");
-    add(s, "moran_i", moran.value, "",
-        "global Moran's I of cell counts, row-standardised first-ring weights");
-    add(s, "moran_i_expected", moran.expectation, "", "E[I] = -1/(n-1)");
-    add(s, "moran_i_z", moran.z, "z", "z under randomisation");
-    add(s, "moran_i_p", moran.p, "p", "two-sided p under randomisation");
-    add(s, "general_g", g.value, "",
-        "Getis-Ord General G of cell counts, binary first-ring weights");
-    add(s, "general_g_expected", g.expectation, "", "E[G] = S0/(n(n-1))");
-    add(s, "general_g_z", g.z, "z", "z under randomisation");
-    add(s, "general_g_p", g.p, "p", "two-sided p");
+    add(s, "incidents", total, "incidents");
+    if (in.years > 0) add(s, "incidents_per_year", total / in.years, "incidents/year");
+    add(s, "area_km2", area, "km2");
+    add(s, "incidents_per_km2", area > 0 ? total / area : nan, "incidents/km2");
+    add(s, "cells", static_cast<double>(grid.size()), "cells");
+    add(s, "zero_cell_share", conc.zero_share, "share");
+    add(s, "moran_i", moran.value, "");
+    add(s, "moran_i_expected", moran.expectation, "");
+    add(s, "moran_i_z", moran.z, "z");
+    add(s, "moran_i_p", moran.p, "p");
+    add(s, "general_g", g.value, "");
+    add(s, "general_g_expected", g.expectation, "");
+    add(s, "general_g_z", g.z, "z");
+    add(s, "general_g_p", g.p, "p");
     if (in.x) {
         const ClarkEvans ce = clark_evans(*in.x, *in.y, in.boundary->area_m2);
-        add(s, "nni_observed_m", ce.observed, "m", "mean nearest-neighbour distance of incidents");
-        add(s, "nni_expected_m", ce.expected, "m",
-            "expected under complete spatial randomness, 0.5/sqrt(n/A), A = boundary area");
-        add(s, "nni_r", ce.r, "ratio", "Clark-Evans R (< 1 clustered)");
-        add(s, "nni_z", ce.z, "z", "Clark-Evans z");
-        add(s, "nni_p", ce.p, "p", "two-sided p");
+        add(s, "nni_observed_m", ce.observed, "m");
+        add(s, "nni_expected_m", ce.expected, "m");
+        add(s, "nni_r", ce.r, "ratio");
+        add(s, "nni_z", ce.z, "z");
+        add(s, "nni_p", ce.p, "p");
     }
-    add(s, "gini", conc.gini, "", "Gini coefficient of cell counts");
-    add(s, "gini_generalised", conc.gini_generalised, "",
-        "generalised Gini (Bernasco & Steenbeek 2017)");
-    add(s, "cells_share_25", conc.cells_share_25, "share",
-        "share of cells holding 25% of incidents");
-    add(s, "cells_share_50", conc.cells_share_50, "share",
-        "share of cells holding 50% of incidents");
-    add(s, "area_share_25", conc.area_share_25, "share", "share of area holding 25% of incidents");
-    add(s, "area_share_50", conc.area_share_50, "share", "share of area holding 50% of incidents");
+    add(s, "gini", conc.gini, "");
+    add(s, "gini_generalised", conc.gini_generalised, "");
+    add(s, "cells_share_25", conc.cells_share_25, "share");
+    add(s, "cells_share_50", conc.cells_share_50, "share");
+    add(s, "area_share_25", conc.area_share_25, "share");
+    add(s, "area_share_50", conc.area_share_50, "share");
     double hot_cells = 0, hot_area = 0, hot_count = 0, cold_cells = 0;
     for (std::size_t c = 0; c < grid.size(); ++c) {
         if (r.grid.gi_class[c] >= 2) {
@@ -194,23 +184,18 @@ HotspotResults hotspot_stage(const HotspotInput& in, const AnalysisParams& param
         }
         if (r.grid.gi_class[c] <= -2) ++cold_cells;
     }
-    add(s, "hot_cells", hot_cells, "cells", "cells with Gi* class >= 2 (95% confidence or more)");
-    add(s, "cold_cells", cold_cells, "cells", "cells with Gi* class <= -2");
-    add(s, "hot_area_share", area > 0 ? hot_area / area : nan, "share",
-        "share of area in hot cells");
-    add(s, "hot_incident_share", total > 0 ? hot_count / total : nan, "share",
-        "share of incidents in hot cells");
-    add(s, "hotspot_areas", static_cast<double>(r.areas.size()), "areas",
-        "contiguous hot-spot areas");
+    add(s, "hot_cells", hot_cells, "cells");
+    add(s, "cold_cells", cold_cells, "cells");
+    add(s, "hot_area_share", area > 0 ? hot_area / area : nan, "share");
+    add(s, "hot_incident_share", total > 0 ? hot_count / total : nan, "share");
+    add(s, "hotspot_areas", static_cast<double>(r.areas.size()), "areas");
 
     // Hot-spot stability (its own stage), in its place among the statistics.
     if (in.stability) s.insert(s.end(), in.stability->begin(), in.stability->end());
     r.scale = incremental_autocorrelation(grid, counts);
     add(s, "data_scale_m", r.scale.chosen_m > 0 ? r.scale.chosen_m : nan, "m",
-        "distance band the data would choose (ArcGIS OHSA rule: " + r.scale.rule + ")",
         {{"rule", r.scale.rule}});
-    add(s, "mean_neighbours", binary.mean_neighbours(), "cells",
-        "mean neighbours per cell (self excluded)");
+    add(s, "mean_neighbours", binary.mean_neighbours(), "cells");
 
     return r;
 }
@@ -234,11 +219,10 @@ std::vector<CityStat> stability_stats(const Grid& grid, const Weights& grid_w,
     const Stability st =
         stability(train_counts, test_counts, grid.area_km2, hot(train_counts), hot(test_counts));
     std::vector<CityStat> s;
-    add(s, "pai", st.pai, "ratio",
-        "Predictive Accuracy Index: test incidents in train hot cells / their area share");
-    add(s, "rri", st.rri, "ratio", "Recapture Rate Index (Levine 2008) of the train hot cells");
-    add(s, "hit_rate", st.hit_rate, "share", "share of test incidents in train hot cells");
-    add(s, "hotspot_jaccard", st.jaccard, "share", "overlap of the train and test hot cells");
+    add(s, "pai", st.pai, "ratio");
+    add(s, "rri", st.rri, "ratio");
+    add(s, "hit_rate", st.hit_rate, "share");
+    add(s, "hotspot_jaccard", st.jaccard, "share");
     return s;
 }
 
@@ -259,9 +243,8 @@ void kernel_density_stage(HotspotResults& r, const Boundary& boundary, const std
         kernel_density(raster, x, y, params.kde.kernel, r.kde_bandwidth_m);
         r.kde = std::move(raster);
     }
-    add(s, "kde_bandwidth_m", r.kde_bandwidth_m, "m", "kernel density bandwidth used");
-    add(s, "kde_bandwidth_auto_m", r.kde_bandwidth_auto_m, "m",
-        "ArcGIS's default (spatial Silverman rule)");
+    add(s, "kde_bandwidth_m", r.kde_bandwidth_m, "m");
+    add(s, "kde_bandwidth_auto_m", r.kde_bandwidth_auto_m, "m");
 }
 
 void kde_areas(HotspotResults& r, Polygonize polygonize) {

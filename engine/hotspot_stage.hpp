@@ -35,7 +35,6 @@ struct CityStat {
     std::string metric;
     double value;
     std::string unit;
-    std::string description;      ///< in English (data/i18n/metrics.csv gives every language)
     std::string category = "all"; ///< "all", or the ICCS code the value is computed on
     /// The values of the description's placeholders (`{rule}`, `{radius_m}` …), and the
     /// vocabulary's name for it when not the metric's (`near_repeat_ratio.from_zero`).
@@ -43,7 +42,8 @@ struct CityStat {
     std::string text = {};
 };
 
-/// The row's description in `language` (metric_description of data/i18n/metrics.csv).
+/// The row's description in `language`: metric_description of data/i18n/metrics.csv, the one
+/// place a metric is described.
 std::string describe(const CityStat& s, Language language);
 
 /// The neighbours of grid cells and of sub-units (binary, with self), built once per city and

@@ -168,17 +168,11 @@ void patterns(const TimeInput& in, const AnalysisParams& params, EmergingOutput&
             if (ch == ' ') ch = '_';
         const std::string pattern = to_string(static_cast<EhsaCategory>(k));
         r.stats.push_back(
-            {"ehs_" + name + "_cells",
-             per[k],
-             "cells",
-             fmt::format("grid cells whose emerging hot-spot pattern is '{}'", pattern),
-             "all",
-             {{"pattern", pattern}}});
+            {"ehs_" + name + "_cells", per[k], "cells", "all", {{"pattern", pattern}}});
     }
     r.stats.push_back({"ehs_time_steps",
                        static_cast<double>(e.bins.steps()),
                        "steps",
-                       "time steps of the space-time cube (" + r.step_text + ")",
                        "all",
                        {{"step", r.step_text}}});
 }
@@ -332,25 +326,18 @@ void near_repeat_stage(const TimeInput& in, const AnalysisParams& params, TimeRe
                 "near repeat: within {} m and {} of an incident, the risk of another is {:.2f} "
                 "times the expected (p = {:.3f})",
                 c.distance_to_m, days, c.ratio, c.p);
-            r.stats.push_back(
-                {"near_repeat_ratio",
-                 c.ratio,
-                 "ratio",
-                 fmt::format("Knox ratio within {} m and {} (the headline)", c.distance_to_m, days),
-                 "all",
-                 {{"distance_m", fmt::format("{}", c.distance_to_m)},
-                  {"days_from", fmt::format("{}", c.days_from)},
-                  {"days_to", fmt::format("{}", c.days_to)}},
-                 c.days_from > 0 ? "" : "near_repeat_ratio.from_zero"});
-            r.stats.push_back({"near_repeat_p", c.p, "p", "its Monte Carlo p"});
-        } else if (!all.skipped) {
             r.stats.push_back({"near_repeat_ratio",
-                               nan,
+                               c.ratio,
                                "ratio",
-                               "no significant near-repeat pattern in the closest bands",
                                "all",
-                               {},
-                               "near_repeat_ratio.none"});
+                               {{"distance_m", fmt::format("{}", c.distance_to_m)},
+                                {"days_from", fmt::format("{}", c.days_from)},
+                                {"days_to", fmt::format("{}", c.days_to)}},
+                               c.days_from > 0 ? "" : "near_repeat_ratio.from_zero"});
+            r.stats.push_back({"near_repeat_p", c.p, "p"});
+        } else if (!all.skipped) {
+            r.stats.push_back(
+                {"near_repeat_ratio", nan, "ratio", "all", {}, "near_repeat_ratio.none"});
         }
     }
 }

@@ -27,14 +27,13 @@ std::vector<CityStat> comparable_metrics(const CityContext& o) {
         if (o.coverage && o.coverage->population) {
             const double residents = std::accumulate(o.coverage->population->cells.begin(),
                                                      o.coverage->population->cells.end(), 0.0);
-            m.push_back({"residents", residents, "people",
-                         "residents inside the boundary (areal weighting)"});
+            m.push_back({"residents", residents, "people"});
             m.push_back({"incidents_per_100k", residents > 0 ? incidents / residents * 1e5 : nan,
-                         "per 100,000", "incidents per 100,000 residents over the period"});
+                         "per 100,000"});
             if (o.years > 0)
                 m.push_back({"incidents_per_100k_per_year",
                              residents > 0 ? incidents / residents * 1e5 / o.years : nan,
-                             "per 100,000 per year", "incidents per 100,000 residents per year"});
+                             "per 100,000 per year"});
         }
         for (std::size_t i = first; i < m.size(); ++i)
             m[i].category = category;
@@ -47,16 +46,10 @@ std::vector<CityStat> comparable_metrics(const CityContext& o) {
         }
     if (o.clock) {
         const double n = o.clock->with_time + o.clock->without_time + o.clock->without_day;
-        m.push_back({"time_missing_share", n > 0 ? o.clock->without_time / n : nan, "share",
-                     "incidents without a time"});
-        m.push_back({"time_midnight_share", n > 0 ? o.clock->exact_midnight / n : nan, "share",
-                     "incidents at exactly 00:00:00 (often a date without a time of day)"});
-        m.push_back({"time_no_hour_share", n > 0 ? o.clock->without_hour / n : nan, "share",
-                     "incidents whose day is known but not their hour (a date alone, a band of "
-                     "hours)"});
-        m.push_back({"time_month_only_share", n > 0 ? o.clock->without_day / n : nan, "share",
-                     "incidents known only to the month (left out of the crime clock, weekly "
-                     "cubes and the near-repeat test)"});
+        m.push_back({"time_missing_share", n > 0 ? o.clock->without_time / n : nan, "share"});
+        m.push_back({"time_midnight_share", n > 0 ? o.clock->exact_midnight / n : nan, "share"});
+        m.push_back({"time_no_hour_share", n > 0 ? o.clock->without_hour / n : nan, "share"});
+        m.push_back({"time_month_only_share", n > 0 ? o.clock->without_day / n : nan, "share"});
     }
     if (o.coverage)
         for (const KindCoverage& k : o.coverage->kinds) {
@@ -64,16 +57,11 @@ std::vector<CityStat> comparable_metrics(const CityContext& o) {
             m.push_back({p + "incident_share",
                          k.incident_share,
                          "share",
-                         fmt::format("incidents within {} m of a '{}' facility", k.config->radius_m,
-                                     k.config->kind),
                          "all",
                          {{"radius_m", fmt::format("{}", k.config->radius_m)}}});
-            m.push_back({p + "hotspot_incident_share", k.hot_incident_share, "share",
-                         "hot-spot incidents within reach"});
-            m.push_back(
-                {p + "population_share", k.population_share, "share", "residents within reach"});
-            m.push_back(
-                {p + "dist_median_m", k.distance.median, "m", "median distance of incidents"});
+            m.push_back({p + "hotspot_incident_share", k.hot_incident_share, "share"});
+            m.push_back({p + "population_share", k.population_share, "share"});
+            m.push_back({p + "dist_median_m", k.distance.median, "m"});
         }
     for (const auto& c : o.by_category)
         add_rates(c.hotspots.stats, c.cell_counts, c.code);

@@ -39,135 +39,6 @@ std::size_t count_of(const std::string& s, const std::string& what) {
     return n;
 }
 
-/// Every field the writers (engine/stages/, alliance.cpp) write, by layer (kind "police", category
-/// "0401" standing for the names built from the manifest).
-const std::map<std::string, std::vector<std::string>>& written_fields() {
-    static const std::vector<std::string> local{"gi_z",   "gi_p",   "gi_p_sim",   "gi_class",
-                                                "lisa_i", "lisa_z", "lisa_p_sim", "lisa_cluster"};
-    static const std::vector<std::string> per_category{"count_0401", "gi_z_0401", "gi_class_0401",
-                                                       "lisa_0401"};
-    static const std::vector<std::string> metrics{"incidents",
-                                                  "incidents_per_year",
-                                                  "area_km2",
-                                                  "incidents_per_km2",
-                                                  "cells",
-                                                  "zero_cell_share",
-                                                  "moran_i",
-                                                  "moran_i_expected",
-                                                  "moran_i_z",
-                                                  "moran_i_p",
-                                                  "general_g",
-                                                  "general_g_expected",
-                                                  "general_g_z",
-                                                  "general_g_p",
-                                                  "nni_observed_m",
-                                                  "nni_expected_m",
-                                                  "nni_r",
-                                                  "nni_z",
-                                                  "nni_p",
-                                                  "gini",
-                                                  "gini_generalised",
-                                                  "cells_share_25",
-                                                  "cells_share_50",
-                                                  "area_share_25",
-                                                  "area_share_50",
-                                                  "hot_cells",
-                                                  "cold_cells",
-                                                  "hot_area_share",
-                                                  "hot_incident_share",
-                                                  "hotspot_areas",
-                                                  "pai",
-                                                  "rri",
-                                                  "hit_rate",
-                                                  "hotspot_jaccard",
-                                                  "data_scale_m",
-                                                  "mean_neighbours",
-                                                  "kde_bandwidth_m",
-                                                  "kde_bandwidth_auto_m",
-                                                  "residents",
-                                                  "incidents_per_100k",
-                                                  "incidents_per_100k_per_year",
-                                                  "coverage_police_incident_share",
-                                                  "coverage_police_hotspot_incident_share",
-                                                  "coverage_police_population_share",
-                                                  "coverage_police_dist_median_m"};
-    static const std::map<std::string, std::vector<std::string>> fields = [] {
-        std::map<std::string, std::vector<std::string>> m;
-        auto with = [](std::vector<std::string> v, const std::vector<std::string>& more) {
-            v.insert(v.end(), more.begin(), more.end());
-            return v;
-        };
-        m["grid"] = with(
-            with(with({"fid", "cell_id", "count", "area_km2", "density_km2", "density_km2_year"},
-                      local),
-                 {"population", "rate_100k", "rate_100k_eb"}),
-            per_category);
-        m["units"] = with(with(with({"fid", "unit_id", "name", "count", "area_km2", "density_km2",
-                                     "density_km2_year"},
-                                    local),
-                               {"population", "rate_100k", "rate_100k_eb", "police_dist_mean",
-                                "police_dist_median", "police_dist_p90"}),
-                          per_category);
-        m["boundary"] = {"name", "area_km2"};
-        m["incidents"] = {"source_row", "cell_id", "time", "iccs", "category", "dist_police"};
-        m["unit_counts"] = {"unit_id", "unit", "category", "year", "month", "count", "iccs"};
-        m["hotspots"] = {"hotspot_id", "cells", "count", "area_km2", "share", "peak_z", "category"};
-        m["kde_areas"] = {"level_pct", "threshold_km2", "area_km2"};
-        m["coverage_police"] = {"kind", "radius_m", "area_km2"};
-        m["facilities_police"] = {"facility_id", "name",          "inside_boundary",
-                                  "incidents",   "hotspot_cells", "residents"};
-        m["suggested_police"] = {"rank", "gain", "cumulative_gain", "coverage_share"};
-        m["uncovered_hotspots"] = {"hotspot_id", "area_km2", "incidents", "share"};
-        m["coverage"] = {"kind",
-                         "facilities",
-                         "radius_m",
-                         "incident_share",
-                         "hotspot_incident_share",
-                         "hotspot_cell_share",
-                         "hotspot_area_share",
-                         "population_share",
-                         "service_area_km2",
-                         "dist_mean_m",
-                         "dist_median_m",
-                         "dist_p90_m",
-                         "suggested_sites",
-                         "suggest_objective",
-                         "suggested_gain",
-                         "suggested_upper_bound"};
-        m["city_stats"] = {"category", "category_name", "metric", "value", "unit", "description"};
-        m["unmapped_categories"] = {"label", "incidents"};
-        m["rejected"] = {"source_row", "reason", "detail"};
-        m["run_info"] = {"key", "value"};
-        m["cities"] = with({"city", "slug"}, metrics);
-        m["metrics"] = {"city",   "slug",  "category", "category_name",
-                        "metric", "value", "unit",     "description"};
-        return m;
-    }();
-    return fields;
-}
-
-std::string read_source(const std::string& relative) {
-    std::ifstream in{std::string{VIGIA_SOURCE_DIR} + "/" + relative};
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-/// engine/*.cpp and engine/stages/*.cpp by path ("engine/stages/grid.cpp").
-const std::map<std::string, std::string>& engine_sources() {
-    static const std::map<std::string, std::string> all = [] {
-        std::map<std::string, std::string> m;
-        const std::filesystem::path root{VIGIA_SOURCE_DIR};
-        for (const char* dir : {"engine", "engine/stages"})
-            for (const auto& e : std::filesystem::directory_iterator{root / dir})
-                if (e.path().extension() == ".cpp")
-                    m[std::string{dir} + "/" + e.path().filename().string()] =
-                        read_source(std::string{dir} + "/" + e.path().filename().string());
-        return m;
-    }();
-    return all;
-}
-
 } // namespace
 
 TEST(Labels, LanguagesParseFromTheirCodesOnly) {
@@ -302,25 +173,6 @@ TEST(Labels, EmergingPatternsAreTheOnesTheAnalysisWritesInItsOrder) {
     EXPECT_THROW(ehs_label(Language::en, "hot spot"), std::out_of_range);
 }
 
-TEST(Labels, EveryWrittenFieldHasAnAliasInEveryLanguage) {
-    // The same in French and English, or in every language (proper names, codes).
-    const std::set<std::pair<std::string, Language>> same{{"description", Language::fr}};
-    for (const auto& [layer, fields] : written_fields())
-        for (const std::string& f : fields) {
-            const std::string en = field_alias(Language::en, layer, f);
-            EXPECT_NE(en, f) << layer << "." << f << " has no alias";
-            for (Language l : kOthers) {
-                const std::string a = field_alias(l, layer, f);
-                EXPECT_FALSE(a.empty());
-                EXPECT_NE(a, f) << layer << "." << f << " " << to_string(l);
-                if (!same.count({f, l})) {
-                    EXPECT_NE(a, en)
-                        << layer << "." << f << " not translated into " << to_string(l);
-                }
-            }
-        }
-}
-
 TEST(Labels, EveryDeclaredLayerAndColumnHasATitleAndAnAliasInEveryLanguage) {
     // The declarations the writer iterates (engine/layers.cpp): every column of every layer,
     // placeholders filled ({code} 0401, {kind} police), has an alias, every layer a title.
@@ -346,22 +198,6 @@ TEST(Labels, EveryDeclaredLayerAndColumnHasATitleAndAnAliasInEveryLanguage) {
             declared = declared || d.name == layer;
         EXPECT_TRUE(declared) << key << ": no such layer in engine/layers.cpp";
     }
-}
-
-TEST(Labels, EveryFieldNamedInTheWritersSourceHasAnAlias) {
-    // Catches a field added to a writer without an alias: every {"name", …} column literal
-    // and every metric name of the engine's sources.
-    const std::regex column{R"re(push_back\(\{"([a-z0-9_]+)",)re"};
-    const std::regex metric{R"re(add\(s, "([a-z0-9_]+)")re"};
-    std::set<std::string> names;
-    for (const auto& [file, src] : engine_sources())
-        if (file != "engine/manifest.cpp")
-            for (const std::regex& re : {column, metric})
-                for (std::sregex_iterator it{src.begin(), src.end(), re}, end; it != end; ++it)
-                    names.insert((*it)[1]);
-    EXPECT_GT(names.size(), 50u);
-    for (const std::string& n : names)
-        EXPECT_NE(field_alias(Language::en, "", n), n) << n << " has no alias";
 }
 
 TEST(Labels, AliasesDependOnTheLayerWhereNamesAreShared) {
@@ -459,18 +295,6 @@ std::vector<std::string> placeholders_of(const std::string& s) {
     return out;
 }
 
-/// The C++ string literals of `expr` concatenated ("a" "b" → ab; \" and \\ unescaped).
-std::string literals(const std::string& expr) {
-    std::string out;
-    const std::regex lit{R"re("((?:[^"\\]|\\.)*)")re"};
-    for (std::sregex_iterator it{expr.begin(), expr.end(), lit}, end; it != end; ++it) {
-        const std::string raw = (*it)[1];
-        for (std::size_t i = 0; i < raw.size(); ++i)
-            out += raw[i] == '\\' && i + 1 < raw.size() ? raw[++i] : raw[i];
-    }
-    return out;
-}
-
 } // namespace
 
 TEST(Labels, EveryLayerHasATitleAndADescriptionInEveryLanguage) {
@@ -505,81 +329,6 @@ TEST(Labels, LayerTitlesNameTheCityInEachLanguagesOrder) {
         }
 }
 
-TEST(Labels, LayerTitlesAreTodaysEnglishTitles) {
-    // The titles the writer gives today (layer_title() of engine/city_writer.cpp:
-    // {"grid", "grid cells"}, … and the kind prefixes), until it reads them from layers.csv.
-    const std::string src = read_source("engine/city_writer.cpp");
-    const std::regex entry{R"re(\{"([a-z_]*[a-z])", "([a-z -]+)"\})re"};
-    std::size_t n = 0;
-    for (std::sregex_iterator it{src.begin(), src.end(), entry}, end; it != end; ++it, ++n)
-        EXPECT_EQ(layer_title(Language::en, (*it)[1].str(), "Zapopan"),
-                  "Zapopan: " + (*it)[2].str());
-    const std::regex prefix{R"re(\{"([a-z]+_)", "([a-z :]+)"\})re"};
-    for (std::sregex_iterator it{src.begin(), src.end(), prefix}, end; it != end; ++it, ++n)
-        EXPECT_EQ(layer_title(Language::en, (*it)[1].str() + "police", "Zapopan"),
-                  "Zapopan: " + (*it)[2].str() + "police");
-    if (src.find("std::string layer_title(") != std::string::npos) {
-        EXPECT_GE(n, 19u);
-    }
-}
-
-TEST(Labels, LayerDescriptionsAreTodaysEnglishDescriptions) {
-    // Every `….description = "…"` or `fmt::format("…", …)` of the engine's sources, the layer
-    // being the last one named before it (sink.layer("x"), d.name = "x", "coverage_" + kind),
-    // the format's "{}" named as layers.csv names them.
-    const std::map<std::string, std::vector<std::string>> names{
-        {"grid", {"cell_size_m", "shape", "city"}},
-        {"units", {"city"}},
-        {"boundary", {"city"}},
-        {"incidents", {"city"}},
-        {"unit_counts", {"city"}},
-        {"coverage_{kind}", {"radius_m", "kind"}},
-        {"facilities_{kind}", {"kind", "radius_m"}},
-        {"suggested_{kind}", {"kind", "radius_m"}}};
-    const std::regex description{
-        R"re(\.description =\s*(fmt::format\(\s*)?((?:"(?:[^"\\]|\\.)*"\s*)+)[,;])re"};
-    const std::regex layer_name{
-        R"re(layer\("([a-z_]+)"\)|\.name = "([a-z_]+)"|"(coverage_|facilities_|suggested_)" \+ kind)re"};
-    std::size_t n = 0;
-    for (const auto& [file, src] : engine_sources())
-        for (std::sregex_iterator it{src.begin(), src.end(), description}, end; it != end; ++it) {
-            const std::string before = src.substr(0, static_cast<std::size_t>(it->position()));
-            std::string layer;
-            for (std::sregex_iterator l{before.begin(), before.end(), layer_name}; l != end; ++l)
-                layer = (*l)[1].matched   ? (*l)[1].str()
-                        : (*l)[2].matched ? (*l)[2].str()
-                                          : (*l)[3].str() + "{kind}";
-            if (layer.empty() || !has_text("layer." + layer + ".description")) continue;
-            std::string english = literals((*it)[2]);
-            if ((*it)[1].matched) {
-                ASSERT_TRUE(names.count(layer)) << file << " " << layer;
-                for (const std::string& name : names.at(layer))
-                    english.replace(english.find("{}"), 2, "{" + name + "}");
-            }
-            EXPECT_EQ(text(Language::en, "layer." + layer + ".description"), english)
-                << file << " " << layer;
-            ++n;
-        }
-    std::cout << n << " descriptions compared with the engine's source\n";
-    std::map<std::string, std::string> values{
-        {"city", "Zapopan"}, {"cell_size_m", "250"}, {"shape", "hex"}, {"radius_m", "800"}};
-    EXPECT_EQ(layer_description(Language::en, "grid", values),
-              "250 m hex cells over Zapopan: incidents per cell");
-    EXPECT_EQ(layer_description(Language::en, "facilities_schools", values),
-              "'schools' facilities with what lies within 800 m of each");
-    EXPECT_EQ(layer_description(Language::es, "coverage_police", values),
-              "Área a menos de 800 m de un equipamiento 'police', dentro del límite");
-    values.erase("cell_size_m");
-    try {
-        layer_description(Language::fr, "grid", values);
-        FAIL() << "no exception";
-    } catch (const std::out_of_range& e) {
-        EXPECT_NE(std::string{e.what()}.find("layer 'grid'"), std::string::npos) << e.what();
-        EXPECT_NE(std::string{e.what()}.find("{cell_size_m}"), std::string::npos) << e.what();
-    }
-    EXPECT_THROW(layer_description(Language::en, "nowhere", values), std::out_of_range);
-}
-
 TEST(Labels, EveryMetricHasADescriptionAndAnAlias) {
     const auto keys = keys_with_prefix("metric.");
     EXPECT_GT(keys.size(), 50u);
@@ -610,28 +359,6 @@ TEST(Labels, EveryMetricHasADescriptionAndAnAlias) {
         EXPECT_NE(std::string{e.what()}.find("{rule}"), std::string::npos) << e.what();
     }
     EXPECT_THROW(metric_description(Language::en, "no_such_metric"), std::out_of_range);
-}
-
-TEST(Labels, MetricDescriptionsAreTodaysEnglishDescriptions) {
-    // add(s, "name", value, "unit", "description") and {"name", value, "unit", "description"}
-    // of the engine's sources, where the description is literals only.
-    const std::string text_re = R"re(((?:"(?:[^"\\]|\\.)*"\s*)+))re";
-    const std::regex add{R"re(add\(s, "([a-z0-9_]+)",[^;]*?, "[^"]*",\s*)re" + text_re + R"(\);)"};
-    const std::regex init{R"re(\{"([a-z0-9_]+)",[^;{}]*?, "[^"]*",\s*)re" + text_re + R"(\}\);)"};
-    std::size_t n = 0;
-    for (const auto& [file, src] : engine_sources()) {
-        if (file == "engine/manifest.cpp") continue;
-        for (const std::regex& re : {add, init})
-            for (std::sregex_iterator it{src.begin(), src.end(), re}, end; it != end; ++it) {
-                const std::string name = (*it)[1], english = literals((*it)[2]);
-                // near_repeat_ratio has a second sentence for "nothing significant".
-                const std::string key =
-                    name == "near_repeat_ratio" ? "metric." + name + ".none" : "metric." + name;
-                EXPECT_EQ(text(Language::en, key), english) << file << " " << name;
-                ++n;
-            }
-    }
-    EXPECT_GT(n, 30u);
 }
 
 TEST(Labels, EveryFieldPatternFillsItsPlaceholder) {
