@@ -15,8 +15,10 @@ TimeInput time_input(const CityContext& ctx) {
         tin.time_span = &ctx.points->incidents.time_span;
         tin.x = &ctx.points->incidents.x;
         tin.y = &ctx.points->incidents.y;
-        tin.first = ctx.points->time_min;
-        tin.last = ctx.points->time_end - 1; // the end of the last time's interval
+        if (ctx.points->time_min != analysis::kNoTime) { // else no time at all
+            tin.first = ctx.points->time_min;
+            tin.last = ctx.points->time_end - 1; // the end of the last time's interval
+        }
         for (const CityContext::Category& c : ctx.by_category)
             tin.categories.emplace_back(c.code, &c.members);
     } else {
