@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <limits>
@@ -68,6 +70,18 @@ inline std::string either(const std::vector<std::string>& v) {
     for (std::size_t i = 0; i < v.size(); ++i)
         s += (i == 0 ? "" : i + 1 == v.size() ? " or " : ", ") + v[i];
     return s;
+}
+
+/// A TOML number as a finite double: an integer too large for a double exactly is rounded to
+/// the nearest (toml++ gives none for it), and `inf` and `nan` are no number of metres or days.
+inline std::optional<double> finite_number(const toml::node& n) {
+    std::optional<double> v;
+    if (n.is_integer())
+        v = static_cast<double>(*n.value<std::int64_t>());
+    else if (n.is_floating_point())
+        v = n.value<double>();
+    if (v && !std::isfinite(*v)) v.reset();
+    return v;
 }
 
 inline std::string number_text(double v) {
@@ -135,7 +149,9 @@ public:
                      fallback, help, echo);
         k.read = [=](TableReader& r, const toml::node& n, P& p) {
             if (!n.is_number()) r.fail(&n, fmt::format("'{}' must be a number", name));
-            const double v = *n.value<double>();
+            const std::optional<double> got = finite_number(n);
+            if (!got) r.fail(&n, fmt::format("'{}' must be a finite number", name));
+            const double v = *got;
             const bool ok = (open_lo ? v > lo : v >= lo) && v <= hi;
             if (!ok) {
                 if (bounded)

@@ -169,8 +169,8 @@ const KeyTable<KdeParams>& kde_keys() {
             [](TableReader& r, const toml::node& n, KdeParams& p) {
                 if (n.is_string() && *n.value<std::string>() == "auto")
                     p.bandwidth_m = 0;
-                else if (n.is_number() && *n.value<double>() > 0)
-                    p.bandwidth_m = *n.value<double>();
+                else if (const auto v = finite_number(n); v && *v > 0)
+                    p.bandwidth_m = *v;
                 else
                     r.fail(&n, "bandwidth_m must be a number of metres greater than 0, or "
                                "\"auto\"");
@@ -197,7 +197,7 @@ const KeyTable<NearRepeatParams>& near_repeat_keys() {
                 if (!arr || arr->empty())
                     r.fail(&n, fmt::format("{} must be a list of increasing numbers", key));
                 for (const toml::node& item : *arr) {
-                    const auto v = item.value<double>();
+                    const auto v = finite_number(item);
                     if (!v || !(*v > 0) || (!out.empty() && *v <= out.back()))
                         r.fail(&item, fmt::format("{} must be a list of increasing numbers "
                                                   "greater than 0",

@@ -945,6 +945,9 @@ std::optional<TimeValue> parse_strptime(std::string_view text, std::string_view 
             continue;
         }
         if (f != '%') {
+            // A literal, matched without case; never past the end (a NUL in the format is a
+            // literal that peek() would otherwise "find" there).
+            if (c.done()) return std::nullopt;
             if (c.peek() != f && !(f >= 'A' && f <= 'Z' && c.peek() == f - 'A' + 'a') &&
                 !(f >= 'a' && f <= 'z' && c.peek() == f - 'a' + 'A'))
                 return std::nullopt;

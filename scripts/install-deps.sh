@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Vigía builds and tests with, only those missing.
-# Idempotent and silent when everything is already present.
+# Installs the Debian 12 packages Vigía builds and runs with (`make demo`), and with --test
+# also those only the test suite needs (`make test`); only those missing. Idempotent and
+# silent when everything is already present.
 set -euo pipefail
 
 packages=(
@@ -13,10 +14,17 @@ packages=(
   libtomlplusplus-dev           # toml++: manifest parsing with line numbers
   libfmt-dev                    # fmt: message formatting
   libcairo2-dev fonts-dejavu-core  # cairo: PNG maps (io/map_render), drawn in DejaVu Sans
-  libgtest-dev                  # GoogleTest: the test suite
-  libbenchmark-dev              # Google Benchmark: bench/
-  python3-qgis                  # PyQGIS: the test that opens every output as QGIS would
+  libgtest-dev                  # GoogleTest: the test suite (built with the rest)
+  libbenchmark-dev              # Google Benchmark: bench/ (built with the rest)
 )
+test_packages=(
+  python3-qgis                  # PyQGIS: the test that opens every output as QGIS would
+  clang-14 libclang-rt-14-dev   # clang's libFuzzer: the fuzz targets of tests/fuzz/
+  clang-format                  # the format check of `make test` (.clang-format)
+)
+if [ "${1:-}" = "--test" ]; then
+  packages+=("${test_packages[@]}")
+fi
 
 missing=()
 for p in "${packages[@]}"; do

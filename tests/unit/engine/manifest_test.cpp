@@ -375,3 +375,22 @@ TEST(Manifest, BadInputKeysAreNamedWithTheirLines) {
         error_of("\n\n" + with_incidents("{ path = \"a.csv\",\n  decimal = \"x\" }"));
     EXPECT_NE(e.find("alliance.toml:7:"), std::string::npos) << e;
 }
+
+TEST(Manifest, NumbersAreFiniteAndLargeIntegersAreRead) {
+    // Found by fuzz_manifest: `inf` was accepted as a neighbourhood, and an integer beyond
+    // 2^53 (which toml++ gives no double for) dereferenced an empty optional.
+    const std::string city = "\n[[city]]\nname = \"Z\"\nboundary = { path = \"b.shp\" }\n"
+                             "incidents = { path = \"i.csv\", x = \"x\", y = \"y\" }\n";
+    EXPECT_NE(error_of("[analysis]\nneighbourhood_m = inf\n" + city).find("finite number"),
+              std::string::npos);
+    EXPECT_NE(error_of("[analysis]\ncell_size_m = nan\n" + city).find("finite number"),
+              std::string::npos);
+    EXPECT_NE(error_of("[analysis.near_repeat]\ndistance_bands_m = [100, inf]\n" + city)
+                  .find("increasing numbers"),
+              std::string::npos);
+    EXPECT_NE(error_of("[analysis.kde]\nbandwidth_m = inf\n" + city).find("bandwidth_m"),
+              std::string::npos);
+    const Manifest m =
+        parse_manifest("[analysis]\ncell_size_m = 9007199254740993\n" + city, "/m/a.toml");
+    EXPECT_EQ(m.analysis.grid.cell_size_m, 9007199254740992.0);
+}

@@ -210,6 +210,16 @@ TEST(TimeDetect, StrptimeFormatOverridesDetection) {
     EXPECT_FALSE(check_strptime_format("%Y %q").empty());
 }
 
+TEST(TimeDetect, AStrptimeLiteralIsNeverMatchedPastTheEnd) {
+    // Found by fuzz_time_parser: a NUL literal matched the end of the text, and the month name
+    // after it was read past the end (std::out_of_range out of a noexcept function).
+    using namespace std::string_view_literals;
+    EXPECT_FALSE(parse_strptime("2016", "%Y\0%b"sv));
+    EXPECT_FALSE(parse_strptime("2016", "%Y-%m"));
+    EXPECT_FALSE(parse_strptime("2016-", "%Y-%m"));
+    EXPECT_EQ(parse_strptime("2016-03", "%Y-%m")->span, 31 * kSpanDay);
+}
+
 TEST(TimeDetect, DescribeNamesFormOrderAndPrecision) {
     auto c = column({"01/13/2016 11:57:00 PM"});
     const std::string d = c.format().describe();
