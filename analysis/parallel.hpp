@@ -4,6 +4,7 @@
 /// Results must be written to disjoint slots so the outcome never depends on scheduling.
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <exception>
 #include <thread>
@@ -11,10 +12,24 @@
 
 namespace vigia::analysis {
 
-/// Number of worker threads: the machine's cores (at least 1).
+namespace detail {
+/// The most worker threads a process may use (`--threads`); 0 = no bound.
+inline std::atomic<unsigned> worker_limit{0};
+} // namespace detail
+
+/// Bounds the worker threads of every parallel loop of the process (`vigia run --threads N`,
+/// so a scheduler can pack tasks); 0 lifts the bound. Results never depend on it: every loop
+/// writes disjoint slots, and reductions are combined in a fixed order.
+inline void set_worker_limit(unsigned n) noexcept {
+    detail::worker_limit = n;
+}
+
+/// Number of worker threads: the machine's cores (at least 1), at most the limit.
 inline unsigned worker_count() noexcept {
-    const unsigned n = std::thread::hardware_concurrency();
-    return n == 0 ? 1 : n;
+    unsigned n = std::thread::hardware_concurrency();
+    if (n == 0) n = 1;
+    const unsigned limit = detail::worker_limit;
+    return limit > 0 && limit < n ? limit : n;
 }
 
 /// Calls body(worker, begin, end) on `workers` contiguous chunks of [0, n) in parallel and

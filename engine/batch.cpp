@@ -2,7 +2,9 @@
 
 #include "analysis/error.hpp"
 #include "engine/alliance.hpp"
+#include "engine/fingerprint.hpp"
 #include "engine/labels.hpp"
+#include "io/city_file.hpp"
 #include "io/layer_styles.hpp"
 #include "io/partial_files.hpp"
 
@@ -60,7 +62,8 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
     }
     // Nothing is replaced without --overwrite: say every output in the way before any work.
     if (!options.overwrite) {
-        std::vector<fs::path> outputs = alliance_paths(options.out_dir);
+        std::vector<fs::path> outputs;
+        if (options.alliance) outputs = alliance_paths(options.out_dir);
         for (const CityConfig& city : manifest.cities) {
             if (!only.empty() && std::find(only.begin(), only.end(), city.slug) == only.end())
                 continue;
@@ -113,7 +116,7 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
         }
     }
     result.done = std::move(committed);
-    if (!result.done.empty()) {
+    if (!result.done.empty() && options.alliance) {
         write_alliance(options.out_dir, result.done, options.overwrite, manifest.analysis.language,
                        manifest.publish.min_count);
         const auto paths = alliance_paths(options.out_dir);
@@ -121,6 +124,18 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
                      paths[1].string().c_str(), paths[2].string().c_str(), result.done.size());
     }
     return result;
+}
+
+bool city_complete(const Manifest& manifest, const CityConfig& city, const fs::path& out_dir) {
+    for (const fs::path& p : city_paths(manifest, city, out_dir)) {
+        if (p.extension() != ".gpkg") continue;
+        if (!fs::exists(p)) return false;
+        std::string found;
+        for (const auto& [k, v] : io::read_run_info(p))
+            if (k == "method_fingerprint") found = v;
+        if (found != fingerprint(method_parameters(manifest))) return false;
+    }
+    return true;
 }
 
 } // namespace vigia::engine

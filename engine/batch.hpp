@@ -33,6 +33,12 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
 /// (docs/methods.md §14).
 SharedBreaks batch_breaks(const std::vector<CityResult>& cities);
 
+/// Whether the city's GeoPackages in `out_dir` (<slug>.gpkg, and <slug>_public.gpkg with
+/// [publish]) exist, complete (they are renamed into place only then), with the method
+/// fingerprint this manifest gives: `vigia run --task N --skip-complete` then does nothing.
+bool city_complete(const Manifest& manifest, const CityConfig& city,
+                   const std::filesystem::path& out_dir);
+
 /// The on-screen summary of one city.
 std::string summary(const CityResult& r);
 

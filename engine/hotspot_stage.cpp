@@ -95,6 +95,7 @@ void add(std::vector<CityStat>& s, std::string metric, double value, std::string
 } // namespace
 
 std::string describe(const CityStat& s, Language language) {
+    if (!s.read_description.empty()) return s.read_description;
     return metric_description(language, s.text.empty() ? s.metric : s.text, s.values);
 }
 

@@ -40,6 +40,8 @@ struct CityStat {
     /// vocabulary's name for it when not the metric's (`near_repeat_ratio.from_zero`).
     std::map<std::string, std::string> values = {};
     std::string text = {};
+    /// The description as a city file gives it (`vigia merge` reads city_stats back).
+    std::string read_description = {};
 };
 
 /// The row's description in `language`: metric_description of data/i18n/metrics.csv, the one

@@ -21,6 +21,9 @@ struct RunOptions {
     std::filesystem::path out_dir = "out";
     bool overwrite = false;
     bool quiet = false;
+    /// Write the alliance files (false for `vigia run --task`: a task writes only its city's
+    /// files, and `vigia merge` the alliance's).
+    bool alliance = true;
 };
 
 /// What a city's run produced, for the on-screen summary.

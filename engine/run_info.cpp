@@ -1,11 +1,16 @@
 #include "engine/run_info.hpp"
 
+#include "engine/fingerprint.hpp"
+
 #include "engine/manifest_keys.hpp"
 #include "engine/provenance.hpp"
 #include "io/gdal_util.hpp"
 #include "io/time_parse.hpp"
 
 #include <fmt/format.h>
+
+#include <fstream>
+#include <iterator>
 
 namespace vigia::engine {
 
@@ -174,6 +179,18 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityContext& o,
     add("manifest", o.manifest->path.string());
     add("city", c.name);
     add("slug", c.slug);
+    // Where the city stands in the manifest (merge orders cities as a batch would), and the
+    // method fingerprint merge compares (engine/fingerprint.hpp).
+    for (std::size_t i = 0; i < o.manifest->cities.size(); ++i)
+        if (&o.manifest->cities[i] == &c) add("city_index", std::to_string(i));
+    const Parameters method = method_parameters(*o.manifest);
+    add("method_fingerprint", fingerprint(method));
+    add("iccs_table", method[method.size() - 2].second);
+    if (!c.categories.empty()) {
+        std::ifstream in{c.categories, std::ios::binary};
+        const std::string bytes{std::istreambuf_iterator<char>{in}, {}};
+        add("categories_map_hash", "fnv1a64:" + fnv1a64_hex(bytes));
+    }
     // Every parameter as the manifest declares it (engine/manifest_tables.cpp).
     for (auto& [k, v] : manifest_echo(*o.manifest, c))
         add(std::move(k), std::move(v));

@@ -51,9 +51,13 @@ void write_data_columns(const std::filesystem::path& gpkg, const std::vector<Dat
              "BOOLEAN, max NUMERIC, max_is_inclusive BOOLEAN, description TEXT, CONSTRAINT "
              "gdcc_ntv UNIQUE (constraint_name, constraint_type, value))");
         for (const char* t : {"gpkg_data_columns", "gpkg_data_column_constraints"})
-            exec(fmt::format("INSERT OR IGNORE INTO gpkg_extensions VALUES ('{}', NULL, "
-                             "'gpkg_schema', 'http://www.geopackage.org/spec/#extension_schema', "
-                             "'read-write')",
+            // Once: a NULL column_name defeats the table's UNIQUE constraint (NULLs differ), so
+            // OR IGNORE alone would add the row again each time a file is restyled (merge).
+            exec(fmt::format("INSERT INTO gpkg_extensions SELECT '{0}', NULL, 'gpkg_schema', "
+                             "'http://www.geopackage.org/spec/#extension_schema', 'read-write' "
+                             "WHERE NOT EXISTS (SELECT 1 FROM gpkg_extensions WHERE table_name "
+                             "= '{0}' AND column_name IS NULL AND extension_name = "
+                             "'gpkg_schema')",
                              t));
         std::map<std::string, std::set<std::string>> used; // table → names taken
         for (const DataColumn& c : columns) {

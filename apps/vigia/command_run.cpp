@@ -1,13 +1,16 @@
 #include "analysis/error.hpp"
+#include "analysis/parallel.hpp"
 #include "apps/vigia/commands.hpp"
 #include "engine/batch.hpp"
+#include "engine/plan.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace vigia::app {
 
 int run_manifest_file(const std::string& manifest, const std::string& out_dir,
-                      const std::vector<std::string>& cities, bool overwrite, bool quiet,
+                      const RunSelection& selection, bool overwrite, bool quiet,
                       const AnalysisOverrides& overrides) {
     engine::Manifest m = engine::load_manifest(manifest);
     if (overrides.neighbourhood_m > 0) m.analysis.neighbourhood_m = overrides.neighbourhood_m;
@@ -18,6 +21,22 @@ int run_manifest_file(const std::string& manifest, const std::string& out_dir,
     options.out_dir = out_dir;
     options.overwrite = overwrite;
     options.quiet = quiet;
+    std::vector<std::string> cities = selection.cities;
+    if (!selection.task.empty()) {
+        // One task of the plan: that city's files only; the alliance's come from merge.
+        const std::size_t n = engine::task_index(selection.task, m.cities.size(),
+                                                 [](const char* v) { return std::getenv(v); });
+        const engine::CityConfig& city = m.cities[n];
+        if (selection.skip_complete && engine::city_complete(m, city, options.out_dir)) {
+            std::printf("task %zu (%s): complete with the same method fingerprint; nothing to "
+                        "do\n",
+                        n, city.slug.c_str());
+            return 0;
+        }
+        cities = {city.slug};
+        options.alliance = false;
+        options.overwrite = overwrite || selection.skip_complete;
+    }
     const engine::BatchResult r = engine::run_manifest(m, options, cities);
     if (!r.failed.empty()) {
         std::fprintf(stderr, "vigia: %zu of %zu cities failed:", r.failed.size(),
@@ -39,7 +58,17 @@ public:
             app.add_subcommand("run", "Run a manifest: every city, or those named by --city");
         sub->add_option("manifest", m_manifest, "The TOML manifest")->required();
         sub->add_option("-o,--out", m_out, "Output folder")->capture_default_str();
-        sub->add_option("--city", m_cities, "Run only this city (slug); repeatable");
+        sub->add_option("--city", m_sel.cities, "Run only this city (slug); repeatable");
+        sub->add_option("--task", m_sel.task,
+                        "Run task N of `vigia plan` (0-based), or \"env\": SLURM_ARRAY_TASK_ID, "
+                        "JOB_COMPLETION_INDEX or PARALLEL_SEQ-1; only that city's files")
+            ->excludes("--city");
+        sub->add_flag("--skip-complete", m_sel.skip_complete,
+                      "With --task: do nothing when the city's files are complete with the same "
+                      "method fingerprint (else re-run it, replacing them)");
+        sub->add_option("--threads", m_threads,
+                        "Cores the run may use (default: all); results do not depend on it")
+            ->check(CLI::PositiveNumber);
         sub->add_flag("--overwrite", m_overwrite, "Replace existing outputs");
         sub->add_flag("-q,--quiet", m_quiet, "No progress on stderr");
         sub->add_option("--neighbourhood-m", m_over.neighbourhood_m,
@@ -52,13 +81,17 @@ public:
         return sub;
     }
     int run() override {
-        return run_manifest_file(m_manifest, m_out, m_cities, m_overwrite, m_quiet, m_over);
+        if (m_threads > 0) analysis::set_worker_limit(m_threads);
+        if (m_sel.skip_complete && m_sel.task.empty())
+            throw UsageError{"--skip-complete goes with --task"};
+        return run_manifest_file(m_manifest, m_out, m_sel, m_overwrite, m_quiet, m_over);
     }
 
 private:
     std::string m_manifest;
     std::string m_out = "out";
-    std::vector<std::string> m_cities;
+    RunSelection m_sel;
+    unsigned m_threads = 0;
     bool m_overwrite = false;
     bool m_quiet = false;
     AnalysisOverrides m_over;

@@ -24,6 +24,8 @@ std::unique_ptr<Command> make_run_command();
 std::unique_ptr<Command> make_demo_command();
 std::unique_ptr<Command> make_info_command();
 std::unique_ptr<Command> make_keys_command();
+std::unique_ptr<Command> make_plan_command();
+std::unique_ptr<Command> make_merge_command();
 
 /// Command-line overrides of the manifest's [analysis] table (unset: keep the manifest's).
 struct AnalysisOverrides {
@@ -32,9 +34,16 @@ struct AnalysisOverrides {
     long long seed = -1;
 };
 
+/// How `vigia run` runs: the cities (all, those named by --city, or task N of the plan).
+struct RunSelection {
+    std::vector<std::string> cities; ///< --city slugs (all when empty)
+    std::string task;                ///< --task: "", a number, or "env"
+    bool skip_complete = false;      ///< --skip-complete
+};
+
 /// Shared by run and demo: runs a manifest and returns the exit code.
 int run_manifest_file(const std::string& manifest, const std::string& out_dir,
-                      const std::vector<std::string>& cities, bool overwrite, bool quiet,
+                      const RunSelection& selection, bool overwrite, bool quiet,
                       const AnalysisOverrides& overrides = {});
 
 } // namespace vigia::app

@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
     commands.push_back(app::make_demo_command());
     commands.push_back(app::make_info_command());
     commands.push_back(app::make_keys_command());
+    commands.push_back(app::make_plan_command());
+    commands.push_back(app::make_merge_command());
     std::vector<CLI::App*> subs;
     for (auto& c : commands)
         subs.push_back(c->setup(app));
