@@ -21,6 +21,7 @@ test_packages=(
   python3-qgis                  # PyQGIS: the test that opens every output as QGIS would
   clang-14 libclang-rt-14-dev   # clang's libFuzzer: the fuzz targets of tests/fuzz/
   clang-format                  # the format check of `make test` (.clang-format)
+  parallel                      # GNU Parallel: the plan | parallel | merge test
 )
 if [ "${1:-}" = "--test" ]; then
   packages+=("${test_packages[@]}")
