@@ -22,6 +22,8 @@ test_packages=(
   clang-14 libclang-rt-14-dev   # clang's libFuzzer: the fuzz targets of tests/fuzz/
   clang-format                  # the format check of `make test` (.clang-format)
   parallel                      # GNU Parallel: the plan | parallel | merge test
+  slurm-wlm munge               # the single-node Slurm cluster of tests/slurm/ (slurmctld, slurmd, sbatch)
+  python3-yaml                  # PyYAML: the structure check of deploy/k8s/ (tests/k8s/)
 )
 if [ "${1:-}" = "--test" ]; then
   packages+=("${test_packages[@]}")
