@@ -7,6 +7,9 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
+
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -145,7 +148,66 @@ CityConfig read_city(const toml::table& t, std::size_t index, const fs::path& ma
 
 } // namespace
 
+namespace {
+
+/// toml++ 3.3.0 assumes (TOML_ASSERT_ASSUME: undefined behaviour in a release build, an
+/// assertion in a debug one) that a table header's name starts with a key character or a
+/// quote, so `[ = "x"]` or `[[ ]` must be refused before it parses: this finds, outside
+/// strings, comments and values, a header line whose name is missing. Found by fuzz_manifest.
+void check_table_headers(std::string_view text, const fs::path& path) {
+    auto key_start = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '"' ||
+               c == '\'' || static_cast<unsigned char>(c) >= 0x80;
+    };
+    std::size_t line = 1, depth = 0;
+    bool line_start = true;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\n') {
+            ++line;
+            line_start = true;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\r') continue;
+        if (c == '#') { // a comment, to the end of the line
+            while (i + 1 < text.size() && text[i + 1] != '\n')
+                ++i;
+            continue;
+        }
+        if (c == '"' || c == '\'') { // a string, multi-line ones too
+            const bool triple = text.substr(i, 3) == std::string(3, c);
+            const std::string end = triple ? std::string(3, c) : std::string(1, c);
+            std::size_t j = i + end.size();
+            while (j < text.size() && text.substr(j, end.size()) != end) {
+                if (text[j] == '\\' && c == '"') ++j;
+                if (j < text.size() && text[j] == '\n') ++line;
+                if (!triple && j < text.size() && text[j] == '\n') break;
+                ++j;
+            }
+            i = std::min(text.size(), j + end.size()) - 1;
+            line_start = false;
+            continue;
+        }
+        if (c == '[' && depth == 0 && line_start) {
+            std::size_t j = i + 1;
+            if (j < text.size() && text[j] == '[') ++j;
+            while (j < text.size() && (text[j] == ' ' || text[j] == '\t'))
+                ++j;
+            if (j >= text.size() || !key_start(text[j]))
+                throw ManifestError{fmt::format("{}:{}: a table header needs a name ([name] or "
+                                                "[[name]])",
+                                                path.string(), line)};
+        }
+        if (c == '[' || c == '{') ++depth;
+        if ((c == ']' || c == '}') && depth > 0) --depth;
+        line_start = false;
+    }
+}
+
+} // namespace
+
 Manifest parse_manifest(std::string_view text, const fs::path& path) {
+    check_table_headers(text, path);
     toml::table root;
     try {
         root = toml::parse(text, path.string());

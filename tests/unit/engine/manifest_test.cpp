@@ -394,3 +394,17 @@ TEST(Manifest, NumbersAreFiniteAndLargeIntegersAreRead) {
         parse_manifest("[analysis]\ncell_size_m = 9007199254740993\n" + city, "/m/a.toml");
     EXPECT_EQ(m.analysis.grid.cell_size_m, 9007199254740992.0);
 }
+
+TEST(Manifest, ATableHeaderWithoutANameIsRefusedBeforeTomlppParsesIt) {
+    // Found by fuzz_manifest: toml++ 3.3.0 assumes a header's name starts with a key
+    // character (undefined behaviour in a release build, an assertion in a debug one).
+    EXPECT_NE(
+        error_of("[ = \"lat\", cty]]\nname = \"Z\"\n").find(":1: a table header needs a name"),
+        std::string::npos);
+    EXPECT_NE(error_of("# c\n[analysis]\ngrid = \"hex\"\n[[ ]]\n").find(":4: a table header"),
+              std::string::npos);
+    // Brackets inside values, strings and comments are not headers.
+    const std::string ok = "[analysis]\ncategories = [\n  \"0401\",\n]\n# [ = not a header\n"
+                           "language = \"\"\"\n[ = \"\"\"\n";
+    EXPECT_EQ(error_of(ok).find("table header"), std::string::npos) << error_of(ok);
+}
