@@ -127,13 +127,14 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
 }
 
 bool city_complete(const Manifest& manifest, const CityConfig& city, const fs::path& out_dir) {
+    const std::string expected = fingerprint(method_parameters(manifest));
     for (const fs::path& p : city_paths(manifest, city, out_dir)) {
         if (p.extension() != ".gpkg") continue;
         if (!fs::exists(p)) return false;
         std::string found;
         for (const auto& [k, v] : io::read_run_info(p))
             if (k == "method_fingerprint") found = v;
-        if (found != fingerprint(method_parameters(manifest))) return false;
+        if (found != expected) return false;
     }
     return true;
 }

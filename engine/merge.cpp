@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -176,7 +177,7 @@ CityResult read_city(const CityFile& f) {
         io::read_table(f.path, "grid", {"gi_class", "density_km2_year", "rate_100k_eb"}, {}, true);
     if (auto it = grid.numbers.find("gi_class"); it != grid.numbers.end())
         for (std::size_t c = 0; c < grid.rows; ++c)
-            if (const double k = it->second[c]; k == k && k != 0) {
+            if (const double k = it->second[c]; !std::isnan(k) && k != 0) {
                 r.map.cells.push_back(grid.geometry[c]);
                 r.map.classes.push_back(static_cast<std::int8_t>(k));
             }

@@ -185,7 +185,8 @@ std::vector<std::pair<std::string, std::string>> run_info(const CityContext& o,
         if (&o.manifest->cities[i] == &c) add("city_index", std::to_string(i));
     const Parameters method = method_parameters(*o.manifest);
     add("method_fingerprint", fingerprint(method));
-    add("iccs_table", method[method.size() - 2].second);
+    for (const auto& [k, v] : method)
+        if (k == "iccs_table") add(k, v);
     if (!c.categories.empty()) {
         std::ifstream in{c.categories, std::ios::binary};
         const std::string bytes{std::istreambuf_iterator<char>{in}, {}};
