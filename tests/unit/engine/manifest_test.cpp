@@ -403,6 +403,8 @@ TEST(Manifest, ATableHeaderWithoutANameIsRefusedBeforeTomlppParsesIt) {
         std::string::npos);
     EXPECT_NE(error_of("# c\n[analysis]\ngrid = \"hex\"\n[[ ]]\n").find(":4: a table header"),
               std::string::npos);
+    EXPECT_NE(error_of("[\u00b7k\"_\"]\n").find(":1: a table header needs a name"),
+              std::string::npos); // found by fuzz_manifest too
     // Brackets inside values, strings and comments are not headers.
     const std::string ok = "[analysis]\ncategories = [\n  \"0401\",\n]\n# [ = not a header\n"
                            "language = \"\"\"\n[ = \"\"\"\n";
