@@ -11,6 +11,7 @@
 #include "analysis/repair.hpp"
 #include "engine/coverage_stage.hpp"
 #include "engine/hotspot_stage.hpp"
+#include "engine/intervention_stage.hpp"
 #include "engine/manifest.hpp"
 #include "engine/time_stage.hpp"
 #include "io/counts_reader.hpp"
@@ -82,6 +83,7 @@ struct CityContext {
     std::vector<Category> by_category;
     std::optional<TimeResults> time; ///< space-time cube and near repeat
     std::optional<CoverageResults> coverage;
+    std::optional<InterventionResults> interventions; ///< [[city.interventions]]
     /// The comparable metrics of all incidents and of each category (the city_stats table).
     std::vector<CityStat> metrics;
 

@@ -37,6 +37,18 @@ bool matches(std::string_view pattern, std::string_view concrete, std::string* v
     return true;
 }
 
+bool ColumnDecl::derives_from(std::string_view count) const {
+    if (suppress != Suppress::derived) return false;
+    std::string_view rest = derived_from;
+    while (!rest.empty()) {
+        const std::size_t space = rest.find(' ');
+        if (rest.substr(0, space) == count) return true;
+        if (space == std::string_view::npos) break;
+        rest.remove_prefix(space + 1);
+    }
+    return false;
+}
+
 const ColumnDecl* LayerDecl::column(std::string_view n) const {
     for (const ColumnDecl& c : columns)
         if (c.name == n) return &c;
@@ -263,6 +275,75 @@ LayerRegistry make_city_layers() {
            false,
            false,
            "none"});
+    // The evaluation of prevention programmes (docs/methods.md §19): the sites' target and
+    // buffer areas; each site's counts, effect size and displacement, pooled per kind; and
+    // the monthly series behind them. A ratio is suppressed with any count it comes from.
+    r.add({"interventions",
+           LayerGeometry::multipolygon,
+           {col("kind", T::text), col("site_id", T::integer), col("name", T::text),
+            col("zone", T::text), col("start", T::text), col("end", T::text),
+            col("area_km2", T::real)},
+           false,
+           false,
+           false,
+           "interventions"});
+    {
+        const std::string counts = "target_before target_after control_before control_after";
+        const std::string buffer = counts + " buffer_before buffer_after";
+        r.add({"intervention_effects",
+               LayerGeometry::none,
+               {col("level", T::text),
+                col("kind", T::text),
+                col("site_id", T::integer),
+                col("name", T::text),
+                col("status", T::text),
+                col("start", T::text),
+                col("before_from", T::text),
+                col("before_to", T::text),
+                col("after_from", T::text),
+                col("after_to", T::text),
+                col("months_before", T::integer),
+                col("months_after", T::integer),
+                col("left_out", T::text),
+                col("estimate", T::text),
+                col("target_before", T::real, S::count),
+                col("target_after", T::real, S::count),
+                col("buffer_before", T::real, S::count),
+                col("buffer_after", T::real, S::count),
+                col("control_before", T::real, S::count),
+                col("control_after", T::real, S::count),
+                col("dispersion", T::real, S::derived, counts),
+                col("corrected", T::integer),
+                col("res", T::real, S::derived, counts),
+                col("res_ci_low", T::real, S::derived, counts),
+                col("res_ci_high", T::real, S::derived, counts),
+                col("log_res", T::real, S::derived, counts),
+                col("log_res_se", T::real, S::derived, counts),
+                col("z", T::real, S::derived, counts),
+                col("p", T::real, S::derived, counts),
+                col("wdq", T::real, S::derived, buffer),
+                col("total_net_effect", T::real, S::derived, buffer),
+                col("reading", T::text),
+                col("k_sites", T::integer),
+                col("k_cities", T::integer),
+                col("tau2", T::real),
+                col("i2", T::real),
+                col("q", T::real),
+                col("q_p", T::real)},
+               false,
+               false,
+               false,
+               "none"});
+    }
+    r.add({"intervention_series",
+           LayerGeometry::none,
+           {col("kind", T::text), col("site_id", T::integer), col("name", T::text),
+            col("month", T::text), col("window", T::text), col("target", T::real, S::count),
+            col("buffer", T::real, S::count), col("control", T::real, S::count)},
+           false,
+           false,
+           false,
+           "none"});
     r.add({"rejected",
            LayerGeometry::none,
            {col("source_row", T::integer), col("reason", T::text), col("detail", T::text),
@@ -325,8 +406,16 @@ std::vector<RegistryProblem> check_registry(const LayerRegistry& r, const AliasF
             const std::string a = alias ? alias(layer, field) : field;
             if (a.empty() || a == field)
                 out.push_back({d.name, c.name, "has no alias (its alias is its own name)"});
-            if (c.suppress == Suppress::derived && !d.column(c.derived_from))
-                out.push_back({d.name, c.name, "is derived from an undeclared column"});
+            if (c.suppress == Suppress::derived) {
+                std::string_view rest = c.derived_from;
+                while (!rest.empty()) {
+                    const std::size_t space = rest.find(' ');
+                    if (!d.column(rest.substr(0, space)))
+                        out.push_back({d.name, c.name, "is derived from an undeclared column"});
+                    if (space == std::string_view::npos) break;
+                    rest.remove_prefix(space + 1);
+                }
+            }
         }
     }
     return out;

@@ -38,7 +38,9 @@ struct ColumnDecl {
     std::string name;
     ColumnType type = ColumnType::real;
     Suppress suppress = Suppress::none;
-    std::string derived_from; ///< for Suppress::derived
+    std::string derived_from; ///< for Suppress::derived: a count column, or several (spaces)
+    /// True when this column is derived from the count column `count` (one of derived_from).
+    bool derives_from(std::string_view count) const;
 };
 
 enum class LayerGeometry { none, point, multipolygon, mixed };

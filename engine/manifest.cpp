@@ -3,8 +3,8 @@
 #include "engine/manifest_table.hpp"
 #include "io/time_parse.hpp"
 
+#include "engine/toml.hpp"
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cctype>
@@ -102,6 +102,34 @@ const KeyTable<CityConfig>& city_keys() {
                          c.facilities.push_back(std::move(f));
                      }
                  });
+        k.custom("interventions", "[[city.interventions]]", "", "none",
+                 "prevention programmes to evaluate, one table per kind (below)",
+                 [](TableReader& r, const toml::node& n, CityConfig& c) {
+                     if (!n.is_array_of_tables())
+                         r.fail(&n, "'interventions' must be written as [[city.interventions]] "
+                                    "tables");
+                     for (const toml::node& item : *n.as_array()) {
+                         const toml::table& t = *item.as_table();
+                         const auto kind = t["kind"].value<std::string>();
+                         TableReader ir{
+                             t,
+                             kind ? fmt::format("city '{}' interventions '{}'", c.name, *kind)
+                                  : fmt::format("city '{}' [[city.interventions]]", c.name),
+                             r.manifest()};
+                         InterventionConfig iv;
+                         intervention_keys().read(ir, iv);
+                         if (iv.start_field.empty() == !iv.start.has_value())
+                             ir.fail(nullptr, "give each site's start_field, or one start date "
+                                              "for every site (not both)");
+                         for (const InterventionConfig& other : c.interventions)
+                             if (other.kind == iv.kind)
+                                 ir.fail(ir.get("kind"),
+                                         fmt::format("two [[city.interventions]] have kind '{}': "
+                                                     "put the sites of one kind in one layer",
+                                                     iv.kind));
+                         c.interventions.push_back(std::move(iv));
+                     }
+                 });
         k.custom("population", "table", "", "none", "residents per polygon (below)",
                  [](TableReader& r, const toml::node& n, CityConfig& c) {
                      if (!n.is_table()) r.fail(&n, "'population' must be a table { ... }");
@@ -143,6 +171,11 @@ CityConfig read_city(const toml::table& t, std::size_t index, const fs::path& ma
             r.fail(nullptr, fmt::format("facilities '{}': objective = \"population\" needs a "
                                         "[city.population] layer",
                                         fc.kind));
+    for (const InterventionConfig& iv : c.interventions)
+        if (!iv.categories.empty() && c.categories.empty())
+            r.fail(nullptr, fmt::format("interventions '{}': categories need the city's category "
+                                        "map (categories = \"....csv\")",
+                                        iv.kind));
     return c;
 }
 
@@ -206,6 +239,25 @@ void check_table_headers(std::string_view text, const fs::path& path) {
     }
 }
 
+/// The line at which the text first fails one of toml++'s own checks (engine/toml.hpp): the
+/// first line whose text, with the lines before it, fails one; 0 when none does alone (or the
+/// manifest is too long to look).
+std::size_t failing_line(std::string_view text) {
+    constexpr std::size_t kMaxLines = 5000;
+    std::size_t end = 0;
+    for (std::size_t line = 1; end < text.size() && line <= kMaxLines; ++line) {
+        end = text.find('\n', end);
+        end = end == std::string_view::npos ? text.size() : end + 1;
+        try {
+            (void)toml::parse(text.substr(0, end));
+        } catch (const detail::TomlCheckFailed&) {
+            return line;
+        } catch (const toml::parse_error&) {
+        }
+    }
+    return 0;
+}
+
 } // namespace
 
 Manifest parse_manifest(std::string_view text, const fs::path& path) {
@@ -216,6 +268,13 @@ Manifest parse_manifest(std::string_view text, const fs::path& path) {
     } catch (const toml::parse_error& e) {
         throw ManifestError{
             fmt::format("{}:{}: {}", path.string(), e.source().begin.line, e.description())};
+    } catch (const detail::TomlCheckFailed& e) {
+        const std::size_t line = failing_line(text);
+        throw ManifestError{fmt::format(
+            "{}{}: not valid TOML: the TOML reader (toml++ {}.{}.{}) stopped on its own check {} "
+            "here; look for a malformed date, time or table header",
+            path.string(), line > 0 ? fmt::format(":{}", line) : std::string{}, TOML_LIB_MAJOR,
+            TOML_LIB_MINOR, TOML_LIB_PATCH, e.what())};
     }
     Manifest m;
     m.path = path;

@@ -91,6 +91,22 @@ struct FacilityConfig {
     std::string candidates; ///< optional point layer of candidate sites
 };
 
+/// A prevention programme's sites ([[city.interventions]], docs/methods.md §19): each site is
+/// compared before and after its start with a control, and its catchment buffer is watched
+/// for displacement.
+struct InterventionConfig {
+    std::string kind;                  ///< sports, lighting, …: sites of one kind are pooled
+    io::FeatureSourceSpec source;      ///< points (a radius around each) or polygons; name_field
+    std::string start_field;           ///< each site's own start date, or
+    std::optional<std::int64_t> start; ///< one start for every site (civil seconds of a day)
+    std::string end_field;             ///< optional: the after window ends there
+    double radius_m = 0; ///< target around a point site (required when there are points)
+    double buffer_m = 0; ///< catchment ring beyond the target; 0: none (no WDQ)
+    std::optional<io::FeatureSourceSpec> control; ///< default: the city less targets, buffers
+    int before_months = 0, after_months = 0;      ///< 0: equal windows, as long as data allow
+    std::vector<std::string> categories;          ///< ICCS codes aimed at; empty: all incidents
+};
+
 struct CityConfig {
     std::string name;
     std::string slug;
@@ -98,6 +114,7 @@ struct CityConfig {
     std::optional<io::IncidentSourceSpec> incidents;
     std::optional<io::CountsSourceSpec> counts;
     std::vector<FacilityConfig> facilities;
+    std::vector<InterventionConfig> interventions;
     std::optional<io::FeatureSourceSpec> population; ///< polygons, value_field = residents
     std::string categories; ///< optional CSV mapping the city's offence labels to ICCS codes
     /// Points outside the boundary allowed before the run fails (1: any share, as a force- or

@@ -19,6 +19,8 @@ std::vector<KeyDoc> manifest_key_docs() {
     detail::time_parts_keys().docs(d);
     detail::facility_keys().docs(d);
     detail::population_keys().docs(d);
+    detail::intervention_keys().docs(d);
+    detail::control_keys().docs(d);
     return d;
 }
 
@@ -63,6 +65,11 @@ std::vector<std::pair<std::string, std::string>> manifest_echo(const Manifest& m
     for (const FacilityConfig& f : city.facilities)
         detail::facility_keys().echo(f, out, "facilities_" + f.kind + "_");
     if (city.population) detail::population_keys().echo(*city.population, out);
+    for (const InterventionConfig& iv : city.interventions) {
+        detail::intervention_keys().echo(iv, out, "interventions_" + iv.kind + "_");
+        if (iv.control)
+            detail::control_keys().echo(*iv.control, out, "interventions_" + iv.kind + "_control_");
+    }
     return out;
 }
 

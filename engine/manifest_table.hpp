@@ -7,8 +7,8 @@
 #include "engine/manifest.hpp"
 #include "engine/manifest_keys.hpp"
 
+#include "engine/toml.hpp"
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <cmath>
 #include <cstdint>
@@ -318,6 +318,8 @@ const KeyTable<PointsTable>& points_keys();
 const KeyTable<CountsTable>& counts_keys();
 const KeyTable<FacilityConfig>& facility_keys();
 const KeyTable<io::FeatureSourceSpec>& population_keys();
+const KeyTable<InterventionConfig>& intervention_keys();
+const KeyTable<io::FeatureSourceSpec>& control_keys();
 const KeyTable<io::TimeSpec>& time_parts_keys();
 
 /// A { start, end } table of dates, both days included.

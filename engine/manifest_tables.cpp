@@ -590,6 +590,175 @@ const KeyTable<FacilityConfig>& facility_keys() {
     return keys;
 }
 
+namespace {
+
+/// `before = { months = 12 }`: whole months of a window.
+void read_window(TableReader& r, const toml::node& n, const std::string& key, int& months) {
+    const toml::table& t = table_of(r, n, key);
+    TableReader wr{t, r.where() + " " + key, r.manifest()};
+    const toml::node* m = wr.get("months");
+    if (!m) wr.fail(&n, fmt::format("{} needs months, e.g. {} = {{ months = 12 }}", key, key));
+    if (!m->is_integer()) wr.fail(m, fmt::format("{}.months must be a whole number", key));
+    const auto v = *m->value<std::int64_t>();
+    if (v < 1 || v > 600)
+        wr.fail(m, fmt::format("{}.months must be between 1 and 600 (got {})", key, v));
+    months = static_cast<int>(v);
+    wr.finish({"months"});
+}
+
+} // namespace
+
+const KeyTable<InterventionConfig>& intervention_keys() {
+    static const auto keys = [] {
+        KeyTable<InterventionConfig> k{"[[city.interventions]]"};
+        k.custom(
+            "kind", "string", "lower-case letters, digits, '_'", "required",
+            "names the programme; sites of one kind are pooled across cities",
+            [](TableReader& r, const toml::node& n, InterventionConfig& f) {
+                if (!n.is_string()) r.fail(&n, "'kind' must be a string");
+                f.kind = *n.value<std::string>();
+                if (f.kind.empty() ||
+                    f.kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
+                        std::string::npos)
+                    r.fail(&n, fmt::format("kind = \"{}\": use lower-case letters, digits and "
+                                           "'_' (it names the forest plot)",
+                                           f.kind));
+            },
+            {}, {}, true);
+        k.text(
+            "path", [](auto& p) -> auto& { return p.source.path; },
+            "the sites: points (a radius around each) or polygons", true, "path", true);
+        k.text(
+            "layer", [](auto& p) -> auto& { return p.source.layer; },
+            "layer name, when the file has several");
+        sql_key(k, [](auto& p) { return std::tie(p.source.layer, p.source.sql); });
+        encoding_key(
+            k, [](auto& p) -> auto& { return p.source.encoding; });
+        k.text(
+            "crs", [](auto& p) -> auto& { return p.source.crs; },
+            "the layer's CRS when the file has none");
+        k.text(
+            "where", [](auto& p) -> auto& { return p.source.where; }, "OGR SQL attribute filter",
+            false, "where");
+        k.text(
+            "name_field", [](auto& p) -> auto& { return p.source.name_field; },
+            "field naming the sites");
+        k.text(
+            "start_field", [](auto& p) -> auto& { return p.start_field; },
+            "field holding each site's start date (or give start)", false, "start_field");
+        k.custom(
+            "start", "date", "yyyy-mm-dd", "none", "one start date for every site",
+            [](TableReader& r, const toml::node& n, InterventionConfig& f) {
+                if (n.is_date()) {
+                    const auto d = *n.value<toml::date>();
+                    f.start = io::days_from_civil(d.year, d.month, d.day) * 86400;
+                    return;
+                }
+                if (n.is_string()) {
+                    const std::string text{*n.value<std::string>()};
+                    if (auto t = io::parse_time(text); t && text.size() == 10) {
+                        f.start = *t;
+                        return;
+                    }
+                }
+                r.fail(&n, "start must be a date \"yyyy-mm-dd\"");
+            },
+            "start",
+            [](const InterventionConfig& f) -> std::optional<std::string> {
+                if (!f.start) return std::nullopt;
+                return io::format_iso(*f.start).substr(0, 10);
+            });
+        k.text(
+            "end_field", [](auto& p) -> auto& { return p.end_field; },
+            "field holding each site's end date: the after window stops there", false, "end_field");
+        k.number(
+            "radius_m", [](auto& p) -> auto& { return p.radius_m; }, 0, true, kInf,
+            "target area around a point site, m (required for points)", "none", "radius_m");
+        k.number(
+            "buffer_m", [](auto& p) -> auto& { return p.buffer_m; }, 0, false, kInf,
+            "catchment ring beyond the target where crime may move, m (0: none, no WDQ)", "0",
+            "buffer_m");
+        k.custom(
+            "control", "table", "", "the city less targets and buffers",
+            "control area polygons { path, layer, ... } (below)",
+            [](TableReader& r, const toml::node& n, InterventionConfig& f) {
+                TableReader cr{table_of(r, n, "control"), r.where() + " control", r.manifest()};
+                io::FeatureSourceSpec s;
+                control_keys().read(cr, s);
+                f.control = s;
+            });
+        k.custom(
+            "before", "{ months }", "1 … 600", "as long as after",
+            "whole months before the start month",
+            [](TableReader& r, const toml::node& n, InterventionConfig& f) {
+                read_window(r, n, "before", f.before_months);
+            },
+            "before_months",
+            [](const InterventionConfig& f) -> std::optional<std::string> {
+                return f.before_months > 0 ? std::to_string(f.before_months) : "equal";
+            });
+        k.custom(
+            "after", "{ months }", "1 … 600", "as long as the data allow",
+            "whole months from the start month on",
+            [](TableReader& r, const toml::node& n, InterventionConfig& f) {
+                read_window(r, n, "after", f.after_months);
+            },
+            "after_months",
+            [](const InterventionConfig& f) -> std::optional<std::string> {
+                return f.after_months > 0 ? std::to_string(f.after_months) : "equal";
+            });
+        k.custom(
+            "categories", "list of ICCS codes", "codes of data/categories/iccs.csv",
+            "all incidents", "the offences the programme aims at (needs a category map)",
+            [](TableReader& r, const toml::node& n, InterventionConfig& f) {
+                const toml::array* arr = n.as_array();
+                if (!arr) r.fail(&n, "categories must be a list of ICCS codes, e.g. [\"0401\"]");
+                for (const toml::node& item : *arr) {
+                    const auto code = item.value<std::string>();
+                    if (!code) r.fail(&item, "categories must be a list of ICCS codes (strings)");
+                    if (!find_iccs(*code))
+                        r.fail(&item, fmt::format("categories: '{}' is not an ICCS code known to "
+                                                  "vigia (data/categories/iccs.csv lists them)",
+                                                  *code));
+                    if (std::find(f.categories.begin(), f.categories.end(), *code) !=
+                        f.categories.end())
+                        r.fail(&item, fmt::format("categories: '{}' is listed twice", *code));
+                    f.categories.push_back(*code);
+                }
+            },
+            "categories",
+            [](const InterventionConfig& f) -> std::optional<std::string> {
+                std::string list;
+                for (const auto& code : f.categories)
+                    list += (list.empty() ? "" : ", ") + code;
+                return list.empty() ? "all" : list;
+            });
+        return k;
+    }();
+    return keys;
+}
+
+const KeyTable<io::FeatureSourceSpec>& control_keys() {
+    static const auto keys = [] {
+        KeyTable<io::FeatureSourceSpec> k{"[[city.interventions]] control"};
+        k.text(
+            "path", [](auto& p) -> auto& { return p.path; }, "the control area's polygons", true,
+            "path", true);
+        k.text(
+            "layer", [](auto& p) -> auto& { return p.layer; },
+            "layer name, when the file has several");
+        sql_key(k, [](auto& p) { return std::tie(p.layer, p.sql); });
+        encoding_key(
+            k, [](auto& p) -> auto& { return p.encoding; });
+        k.text(
+            "crs", [](auto& p) -> auto& { return p.crs; }, "the layer's CRS when it has none");
+        k.text(
+            "where", [](auto& p) -> auto& { return p.where; }, "OGR SQL attribute filter");
+        return k;
+    }();
+    return keys;
+}
+
 const KeyTable<io::FeatureSourceSpec>& population_keys() {
     static const auto keys = [] {
         KeyTable<io::FeatureSourceSpec> k{"population"};

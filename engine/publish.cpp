@@ -117,8 +117,7 @@ LayerData public_copy(const LayerData& d, const LayerDecl& decl, const Publicati
         if (!cd || cd->suppress != Suppress::count) continue;
         std::vector<std::string_view> derived;
         for (const ColumnDecl& other : decl.columns)
-            if (other.suppress == Suppress::derived && other.derived_from == c.name)
-                derived.push_back(other.name);
+            if (other.derives_from(c.name)) derived.push_back(other.name);
         suppress_column(p, c.name, derived, min);
     }
     if (decl.public_run_info) {

@@ -183,12 +183,20 @@ std::string renderer_close(const QmlCommon& c) {
     return out + "<rotation/><sizescale/></renderer-v2>";
 }
 
+/// Whether a label's `field` is a QGIS expression (`CASE WHEN "zone" = 'target' THEN "name"
+/// END`) rather than the name of a field: Vigía's field names are lower-case letters, digits
+/// and '_' only.
+bool is_expression(std::string_view field) {
+    return field.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
+           std::string_view::npos;
+}
+
 std::string labeling_xml(const Labels& l, QmlGeometry g) {
     // OverPoint (1) inside polygons; OrderedPositionsAroundPoint (6) beside points.
     const bool polygon = g == QmlGeometry::polygon;
     return fmt::format(
         R"(<labeling type="simple"><settings calloutType="simple">)"
-        R"(<text-style fieldName="{}" isExpression="0" fontSize="{}" fontSizeUnit="Point" )"
+        R"(<text-style fieldName="{}" isExpression="{}" fontSize="{}" fontSizeUnit="Point" )"
         R"(fontWeight="{}" fontItalic="0" textColor="{}" textOpacity="1" capitalization="0" )"
         R"(multilineHeight="1" allowHtml="0">)"
         R"(<text-buffer bufferDraw="1" bufferSize="0.7" bufferSizeUnits="MM" )"
@@ -201,8 +209,8 @@ std::string labeling_xml(const Labels& l, QmlGeometry g) {
         R"(displayAll="0" upsidedownLabels="0" labelPerPart="0" mergeLines="0" )"
         R"(limitNumLabels="0" maxNumLabels="2000" scaleVisibility="0" fontLimitPixelSize="0"/>)"
         R"(</settings></labeling>)",
-        esc(l.field), num(l.size_pt), l.bold ? 75 : 50, rgba(l.colour), polygon ? 1 : 6,
-        polygon ? 0 : 1);
+        esc(l.field), is_expression(l.field) ? 1 : 0, num(l.size_pt), l.bold ? 75 : 50,
+        rgba(l.colour), polygon ? 1 : 6, polygon ? 0 : 1);
 }
 
 /// The whole document around a renderer (empty for tables).
@@ -564,6 +572,8 @@ public:
             facilities(kind);
         else if (starts_with(l.name, "suggested_"))
             suggested(kind);
+        else if (l.name == "interventions")
+            interventions();
         else
             fallback();
     }
@@ -732,6 +742,30 @@ private:
         const NetworkMarker n = network_marker(m_kinds, kind, "suggested");
         single(Marker{n.shape, n.colour, Stroke{colour("#000000"), 0.3}, n.size_mm},
                fmt::format(fmt::runtime(text(m_language, "suggested_sites_fmt")), kind));
+    }
+
+    /// Programme sites (docs/methods.md §19): each site's target a solid orange-red with a
+    /// darker outline, its buffer (the catchment ring where crime may move) a light hatch, the
+    /// buffers drawn first so a target always shows on top; the site's name once, on its
+    /// target.
+    void interventions() {
+        const Fill target{colour("#e6550d"), Stroke{colour("#a63603"), 0.5}};
+        const Fill buffer{colour("#fd8d3c"), Stroke{colour("#e6550d"), 0.3}, "b_diagonal"};
+        const bool zoned = has_field(*m_layer, "zone");
+        if (has_field(*m_layer, "name"))
+            m_common.labels =
+                Labels{zoned ? R"(CASE WHEN "zone" = 'target' THEN "name" END)" : "name", 8,
+                       colour("#7f2704"), true};
+        if (!zoned) {
+            fill(target, text(m_language, "intervention_zones"));
+            return;
+        }
+        // "buffer" sorts before "target": drawn first, under the targets.
+        m_common.order_by = "zone";
+        push(text(m_language, "style_interventions"), text(m_language, "intervention_zones"),
+             categorized_qml(m_common, "zone",
+                             {{"target", text(m_language, "zone.target"), target},
+                              {"buffer", text(m_language, "zone.buffer"), buffer}}));
     }
 
     void fallback() {

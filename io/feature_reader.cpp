@@ -43,7 +43,8 @@ std::vector<std::pair<std::string, std::string>> read_category_map(const std::st
 }
 
 FeatureRead read_features(const FeatureSourceSpec& spec, const OGRSpatialReference& target,
-                          const std::string& role, bool allow_points, bool allow_polygons) {
+                          const std::string& role, bool allow_points, bool allow_polygons,
+                          const std::vector<std::string>& text_fields) {
     FeatureRead out;
     OpenLayer source{LayerLocation{spec.path, spec.layer, spec.sql, spec.encoding}};
     OGRLayer& layer = source.layer();
@@ -54,6 +55,10 @@ FeatureRead read_features(const FeatureSourceSpec& spec, const OGRSpatialReferen
         spec.name_field.empty() ? -1 : find_field(source, spec.name_field, role + " name_field");
     const int value_i =
         spec.value_field.empty() ? -1 : find_field(source, spec.value_field, role + " field");
+    std::vector<int> text_i;
+    for (const std::string& field : text_fields)
+        text_i.push_back(find_field(source, field, role + " " + field));
+    out.texts.resize(text_fields.size());
     TextPolicy text{source, spec.encoding};
     if (value_i >= 0) {
         const OGRFieldType t = layer.GetLayerDefn()->GetFieldDefn(value_i)->GetType();
@@ -73,6 +78,11 @@ FeatureRead read_features(const FeatureSourceSpec& spec, const OGRSpatialReferen
                 fmt::format("{}: feature {} (fid {}) has no geometry", where, n, f->GetFID())};
         const std::string name = name_i >= 0 ? field_text(*f, name_i) : std::to_string(n);
         if (name_i >= 0) text.observe(name, f->GetFID());
+        std::vector<std::string> texts;
+        for (int i : text_i) {
+            texts.push_back(field_text(*f, i));
+            text.observe(texts.back(), f->GetFID());
+        }
         double value = 0;
         if (value_i >= 0) {
             const std::string value_text = field_text(*f, value_i);
@@ -94,6 +104,9 @@ FeatureRead read_features(const FeatureSourceSpec& spec, const OGRSpatialReferen
             part.exportToWkb(wkbNDR, w.data(), wkbVariantIso);
             out.wkb.push_back(std::move(w));
             out.names.push_back(name);
+            out.fids.push_back(f->GetFID());
+            for (std::size_t t = 0; t < texts.size(); ++t)
+                out.texts[t].push_back(texts[t]);
             if (value_i >= 0) out.values.push_back(value);
         };
         if ((type == wkbPoint || type == wkbMultiPoint) && allow_points) {
@@ -117,6 +130,9 @@ FeatureRead read_features(const FeatureSourceSpec& spec, const OGRSpatialReferen
     text.decide();
     for (std::string& nm : out.names)
         nm = text.decode(nm);
+    for (auto& field : out.texts)
+        for (std::string& t : field)
+            t = text.decode(t);
     if (out.wkb.empty())
         throw InputError{
             fmt::format("{}: has no features{}", where,

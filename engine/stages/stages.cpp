@@ -17,6 +17,7 @@ const std::vector<const Stage*>& city_stages() {
                                                 &stages::emerging(),
                                                 &stages::near_repeat(),
                                                 &stages::coverage(),
+                                                &stages::interventions(),
                                                 &stages::metrics()};
     return list;
 }

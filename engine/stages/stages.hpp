@@ -2,7 +2,7 @@
 /// \file
 /// The fixed list of a city's stages, one file each in this folder, in the order they run:
 /// boundary, grid, read, count, clock, categories, weights, stability, hotspots, kde,
-/// category_hotspots, emerging, near_repeat, coverage, metrics.
+/// category_hotspots, emerging, near_repeat, coverage, interventions, metrics.
 
 #include "engine/stage.hpp"
 
@@ -25,6 +25,7 @@ const Stage& category_hotspots();
 const Stage& emerging();
 const Stage& near_repeat();
 const Stage& coverage();
+const Stage& interventions();
 const Stage& metrics();
 } // namespace stages
 

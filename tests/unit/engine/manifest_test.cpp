@@ -410,3 +410,15 @@ TEST(Manifest, ATableHeaderWithoutANameIsRefusedBeforeTomlppParsesIt) {
                            "language = \"\"\"\n[ = \"\"\"\n";
     EXPECT_EQ(error_of(ok).find("table header"), std::string::npos) << error_of(ok);
 }
+
+TEST(Manifest, AToml3CheckThatFailsIsAManifestErrorWithItsLineInEveryBuild) {
+    // Found by fuzz_manifest: `T` followed by no digit makes toml++ 3.3.0's parse_time fail its
+    // TOML_ASSERT_ASSUME (an assertion in a debug build, undefined behaviour in a release one).
+    // engine/toml.hpp keeps every such check a check, and the reader names the line.
+    const std::string e = error_of("[analysis]\n# a comment\nseed = 1979-05-27T/7:32:00Z\n");
+    EXPECT_NE(e.find("/m/alliance.toml:3: not valid TOML"), std::string::npos) << e;
+    EXPECT_NE(e.find("is_decimal_digit"), std::string::npos) << e;
+    // An ordinary syntax error is still toml++'s own message.
+    EXPECT_EQ(error_of("[analysis]\nseed = 1979-05-27T7:32:00Zx\n").find("own check"),
+              std::string::npos);
+}

@@ -99,6 +99,10 @@ std::vector<LayerInfo> city_layers() {
         {"coverage_parks", true, "polygon", {"kind", "radius_m", "area_km2"}},
         {"facilities_parks", true, "mixed", {"facility_id", "name"}},
         {"uncovered_hotspots", true, "polygon", {"hotspot_id", "area_km2", "incidents", "share"}},
+        {"interventions",
+         true,
+         "polygon",
+         {"kind", "site_id", "name", "zone", "start", "end", "area_km2"}},
         {"coverage", false, "", {"kind", "facilities", "incident_share"}},
         {"city_stats", false, "", {"category", "metric", "value", "unit", "description"}},
         {"rejected", false, "", {"source_row", "reason", "detail"}},
@@ -432,6 +436,59 @@ TEST(Styles, EveryLayerOfACityGetsOneDefaultStyleWithAliases) {
     // Two networks, two colours.
     EXPECT_NE(symbol_colours(renderer(find(styles, "coverage_police"))).at("0"),
               symbol_colours(renderer(find(styles, "coverage_parks"))).at("0"));
+}
+
+TEST(Styles, ProgrammeSitesShowTargetsSolidAndBuffersHatchedWithTranslatedLegends) {
+    for (Language l : {Language::en, Language::es}) {
+        const auto styles = city_layer_styles(city_layers(), l, {});
+        const io::LayerStyle* s = find(styles, "interventions");
+        ASSERT_NE(s, nullptr);
+        EXPECT_EQ(s->name, text(l, "style_interventions"));
+        EXPECT_EQ(s->description, text(l, "intervention_zones"));
+        EXPECT_EQ(s->geometry_column, "geom");
+        const Xml doc = parse(s->qml);
+        CPLXMLNode* q = root(doc);
+        CPLXMLNode* r = CPLGetXMLNode(q, "renderer-v2");
+        EXPECT_EQ(attr(r, "type"), "categorizedSymbol");
+        EXPECT_EQ(attr(r, "attr"), "zone");
+        const auto cats = children(CPLGetXMLNode(r, "categories"), "category");
+        ASSERT_EQ(cats.size(), 2u);
+        EXPECT_EQ(attr(cats[0], "value"), "target");
+        EXPECT_EQ(attr(cats[0], "label"), text(l, "zone.target"));
+        EXPECT_EQ(attr(cats[1], "value"), "buffer");
+        EXPECT_EQ(attr(cats[1], "label"), text(l, "zone.buffer"));
+        // symbol → its SimpleFill options.
+        std::map<std::string, std::map<std::string, std::string>> fills;
+        for (CPLXMLNode* sym : children(CPLGetXMLNode(r, "symbols"), "symbol"))
+            for (CPLXMLNode* o : children(CPLGetXMLNode(sym, "layer.Option"), "Option"))
+                fills[attr(sym, "name")][attr(o, "name")] = attr(o, "value");
+        const auto& target = fills[attr(cats[0], "symbol")];
+        const auto& buffer = fills[attr(cats[1], "symbol")];
+        EXPECT_EQ(target.at("style"), "solid");
+        EXPECT_EQ(target.at("color"), "230,85,13,255");        // #e6550d, orange-red
+        EXPECT_EQ(target.at("outline_color"), "166,54,3,255"); // #a63603, darker
+        EXPECT_EQ(target.at("outline_style"), "solid");
+        EXPECT_EQ(buffer.at("style"), "b_diagonal"); // a light hatch, see-through
+        EXPECT_EQ(buffer.at("outline_style"), "solid");
+        // Buffers first ("buffer" < "target"), so a target always shows on top.
+        EXPECT_EQ(attr(r, "enableorderby"), "1");
+        EXPECT_EQ(attr(CPLGetXMLNode(r, "orderby.orderByClause"), "asc"), "1");
+        // The site's name, once: on its target.
+        EXPECT_EQ(attr(q, "labelsEnabled"), "1");
+        CPLXMLNode* label = CPLGetXMLNode(q, "labeling.settings.text-style");
+        EXPECT_EQ(attr(label, "isExpression"), "1");
+        EXPECT_EQ(attr(label, "fieldName"), R"(CASE WHEN "zone" = 'target' THEN "name" END)");
+        EXPECT_EQ(aliases(q).at("zone"), field_alias(l, "interventions", "zone"));
+    }
+    // A plain field name stays a field name; without zones, one fill.
+    const auto styles = city_layer_styles(
+        {{"interventions", true, "polygon", {"kind", "site_id", "name"}}}, Language::fr, {});
+    ASSERT_EQ(styles.size(), 1u);
+    const Xml doc = parse(styles[0].qml);
+    EXPECT_EQ(attr(CPLGetXMLNode(root(doc), "renderer-v2"), "type"), "singleSymbol");
+    CPLXMLNode* label = CPLGetXMLNode(root(doc), "labeling.settings.text-style");
+    EXPECT_EQ(attr(label, "fieldName"), "name");
+    EXPECT_EQ(attr(label, "isExpression"), "0");
 }
 
 TEST(Styles, UnitsUseTheirOwnBreaksWhenGiven) {
