@@ -7,6 +7,8 @@
 #include "engine/labels.hpp"
 #include "engine/maps.hpp"
 #include "engine/styles.hpp"
+#include "engine/what_works.hpp"
+#include "io/forest_plot.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/layer_styles.hpp"
 #include "io/map_render.hpp"
@@ -131,8 +133,20 @@ void write_alliance(const fs::path& dir, const std::vector<CityResult>& all, boo
         d.columns.push_back({"description", description});
         w.write(d);
     }
-    // The CSV and the map: written beside, under names removed unless everything is complete.
-    for (const fs::path& p : paths) {
+    // What works: each programme kind pooled across the cities that evaluated it.
+    std::vector<CityProgrammes> programmes;
+    for (const CityResult& c : all)
+        if (!c.programmes.empty()) programmes.push_back({c.name, c.slug, c.programmes});
+    const std::vector<KindEvidence> evidence = what_works(programmes);
+    if (!evidence.empty()) w.write(what_works_table(evidence, language));
+    // The CSV, the map and the forest plots: written beside, under names removed unless
+    // everything is complete.
+    std::vector<fs::path> forest_final;
+    for (const KindEvidence& k : evidence)
+        forest_final.push_back(dir / fmt::format("forest_{}.png", k.kind));
+    std::vector<fs::path> all_paths = paths;
+    all_paths.insert(all_paths.end(), forest_final.begin(), forest_final.end());
+    for (const fs::path& p : all_paths) {
         io::check_can_write(p, overwrite);
         std::error_code ec;
         if (fs::is_directory(p, ec))
@@ -159,10 +173,19 @@ void write_alliance(const fs::path& dir, const std::vector<CityResult>& all, boo
     for (const CityResult& c : all)
         maps.push_back(c.map);
     io::render_png(alliance_map(maps, language), png_tmp.path, true);
+    std::vector<Partial> forest_tmp;
+    forest_tmp.reserve(evidence.size());
+    for (const KindEvidence& k : evidence) {
+        forest_tmp.emplace_back(dir / fmt::format(".forest_{}.partial-{}.png", k.kind, pid));
+        io::render_forest(forest_plot(k, language), forest_tmp.back().path);
+    }
     // Into place: the GeoPackage, then the table and the map.
     w.finish();
-    for (const auto& [from, to] :
-         {std::pair{&csv_tmp.path, &paths[1]}, {&png_tmp.path, &paths[2]}}) {
+    std::vector<std::pair<const fs::path*, const fs::path*>> moves{{&csv_tmp.path, &paths[1]},
+                                                                   {&png_tmp.path, &paths[2]}};
+    for (std::size_t i = 0; i < forest_tmp.size(); ++i)
+        moves.emplace_back(&forest_tmp[i].path, &forest_final[i]);
+    for (const auto& [from, to] : moves) {
         std::error_code ec;
         fs::rename(*from, *to, ec);
         if (ec)

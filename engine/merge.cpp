@@ -187,6 +187,16 @@ CityResult read_city(const CityFile& f) {
         io::read_table(f.path, "units", {"density_km2_year", "rate_100k_eb"}, {}, false);
     r.unit_density_year = std::move(units.numbers["density_km2_year"]);
     r.unit_rate_eb = std::move(units.numbers["rate_100k_eb"]);
+    io::TableColumns effects = io::read_table(
+        f.path, "intervention_effects",
+        {"log_res", "log_res_se", "k_sites", "tau2", "i2", "q", "q_p"}, {"level", "kind"}, false);
+    for (std::size_t i = 0; effects.exists && i < effects.rows; ++i) {
+        if (effects.texts["level"][i] != "city") continue;
+        auto n = [&](const char* c) { return effects.numbers[c][i]; };
+        r.programmes.push_back({effects.texts["kind"][i], n("log_res"), n("log_res_se"),
+                                static_cast<std::size_t>(n("k_sites")), n("tau2"), n("i2"), n("q"),
+                                n("q_p")});
+    }
     return r;
 }
 

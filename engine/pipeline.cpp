@@ -61,6 +61,12 @@ void summarise(const CityContext& ctx, CityResult& res) {
             for (double& r : *v)
                 r *= 1e5;
     }
+    if (ctx.interventions)
+        for (const KindResult& k : ctx.interventions->kinds) {
+            const analysis::Pooled& p = *k.pooled;
+            res.programmes.push_back(
+                {k.config->kind, p.estimate, p.se, p.k, p.tau2, p.i2, p.q, p.q_p});
+        }
     auto wgs84 = io::make_srs("EPSG:4326", "alliance");
     res.boundary_lonlat = io::reproject(ctx.boundary.wkb, *ctx.target, *wgs84);
 }

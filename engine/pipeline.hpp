@@ -9,6 +9,7 @@
 #include "engine/manifest.hpp"
 #include "engine/maps.hpp"
 #include "engine/progress.hpp"
+#include "engine/what_works.hpp"
 
 #include <array>
 #include <filesystem>
@@ -46,6 +47,8 @@ struct CityResult {
     /// The files written, not yet in place: the batch adds their styles, then commits them.
     std::unique_ptr<CityFiles> files;
     CityMapSummary map; ///< for alliance.png
+    /// The city's pooled estimate of each programme kind it evaluated, for what_works.
+    std::vector<ProgrammeEffect> programmes;
     /// Values the shared class breaks of the batch are drawn from: incidents per km² per
     /// year, and empirical Bayes rates per 100,000 residents, of grid cells and sub-units.
     std::vector<double> grid_density_year, grid_rate_eb, unit_density_year, unit_rate_eb;

@@ -235,3 +235,82 @@ TEST_F(Programme, ThePublicCopySuppressesSmallCountsAndTheRatiosFromThem) {
 
 } // namespace
 } // namespace vigia::test::cli
+
+namespace vigia::test::cli {
+namespace {
+
+std::string slurp_bytes(const fs::path& p) {
+    std::ifstream in{p, std::ios::binary};
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+TEST(ProgrammeAlliance, TheBatchAndAMergeOfTheCityFilesPoolTheSameWhatWorks) {
+    TempDir tmp;
+    // Two cities: a 30% fall, and a 10% fall.
+    ProgrammeCity a, b;
+    b.seed = 99;
+    b.target_after = 36;
+    fs::create_directories(tmp / "a");
+    fs::create_directories(tmp / "b");
+    a.write(tmp / "a");
+    b.write(tmp / "b");
+    std::string m = "[analysis]\ngrid = \"square\"\ncell_size_m = 500\npermutations = 9\n"
+                    "near_repeat = { permutations = 0 }\n"
+                    "period = { start = \"2014-01-01\", end = \"2015-12-31\" }\n";
+    for (const char* c : {"a", "b"}) {
+        const fs::path d = tmp / c;
+        m += std::string{"\n[[city]]\nname = \"Ciudad "} + c +
+             "\"\nboundary = { path = " + toml_path(d / "boundary.geojson") +
+             " }\nincidents = { path = " + toml_path(d / "incidents.csv") +
+             ", x = \"x\", y = \"y\", crs = \"EPSG:32614\", time = \"fecha\" }\n"
+             "[[city.interventions]]\nkind = \"sports\"\npath = " +
+             toml_path(d / "sites.geojson") +
+             "\nname_field = \"nombre\"\nstart_field = \"inicio\"\nradius_m = 300\n"
+             "buffer_m = 300\n";
+    }
+    const fs::path manifest = tmp.write("alliance.toml", m);
+    RunResult r = run_vigia({"run", manifest.string(), "-o", (tmp / "batch").string(), "--quiet"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const char* c : {"a", "b"}) {
+        r = run_vigia({"run", manifest.string(), "--city", std::string{"ciudad-"} + c, "-o",
+                       (tmp / "city" / c).string(), "--quiet"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    r = run_vigia({"merge", (tmp / "city" / "a").string(), (tmp / "city" / "b").string(), "-o",
+                   (tmp / "merged").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+
+    auto batch = open_read(tmp / "batch" / "alliance.gpkg");
+    auto merged = open_read(tmp / "merged" / "alliance.gpkg");
+    const auto rb = rows(*batch, "what_works"), rm = rows(*merged, "what_works");
+    ASSERT_EQ(rb.size(), 3u); // two cities and the alliance
+    EXPECT_EQ(rb, rm);        // every value, to the last digit
+    EXPECT_EQ(rb[2].at("level"), "alliance");
+    EXPECT_EQ(rb[2].at("k_cities"), "2");
+    EXPECT_EQ(rb[2].at("k_sites"), "10");
+    // The alliance's pool is DerSimonian–Laird over the two cities' ln RES and their errors.
+    const double y1 = num(rb[0], "log_res"), y2 = num(rb[1], "log_res");
+    const double v1 = std::pow(num(rb[0], "log_res_se"), 2),
+                 v2 = std::pow(num(rb[1], "log_res_se"), 2);
+    const double w1 = 1 / v1, w2 = 1 / v2, fixed = (w1 * y1 + w2 * y2) / (w1 + w2);
+    const double q = w1 * (y1 - fixed) * (y1 - fixed) + w2 * (y2 - fixed) * (y2 - fixed);
+    const double tau2 = std::max(0.0, (q - 1) / (w1 + w2 - (w1 * w1 + w2 * w2) / (w1 + w2)));
+    const double u1 = 1 / (v1 + tau2), u2 = 1 / (v2 + tau2);
+    EXPECT_NEAR(num(rb[2], "q"), q, 1e-12);
+    EXPECT_NEAR(num(rb[2], "tau2"), tau2, 1e-12);
+    EXPECT_NEAR(num(rb[2], "log_res"), (u1 * y1 + u2 * y2) / (u1 + u2), 1e-12);
+    // The cities' rows are their own files' pools.
+    auto city_a = open_read(tmp / "batch" / "ciudad-a.gpkg");
+    const auto ea = rows(*city_a, "intervention_effects");
+    EXPECT_EQ(ea.back().at("level"), "city");
+    EXPECT_EQ(ea.back().at("log_res"), rb[0].at("log_res"));
+    // The forest plot, the same picture both ways.
+    ASSERT_TRUE(fs::exists(tmp / "batch" / "forest_sports.png"));
+    EXPECT_EQ(slurp_bytes(tmp / "batch" / "forest_sports.png"),
+              slurp_bytes(tmp / "merged" / "forest_sports.png"));
+}
+
+} // namespace
+} // namespace vigia::test::cli

@@ -1,0 +1,52 @@
+#pragma once
+/// \file
+/// What works, across the alliance (docs/methods.md §19): each city's pooled estimate of a
+/// programme kind (its sites pooled, intervention_effects level 'city') pooled again across
+/// the cities that ran that kind (DerSimonian–Laird; the cities' controls are independent),
+/// as the `what_works` table of alliance.gpkg and a forest plot per kind. The batch and
+/// `vigia merge` both come here, the batch from memory and merge from the city files.
+
+#include "analysis/evaluation.hpp"
+#include "engine/language.hpp"
+#include "io/forest_plot.hpp"
+#include "io/gpkg_writer.hpp"
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace vigia::engine {
+
+/// One city's pooled estimate of one programme kind.
+struct ProgrammeEffect {
+    std::string kind;
+    double log_res = 0, se = 0; ///< ln RES and its standard error
+    std::size_t k_sites = 0;
+    double tau2 = 0, i2 = 0, q = 0, q_p = 1; ///< the pool of its sites
+};
+
+struct CityProgrammes {
+    std::string city, slug;
+    std::vector<ProgrammeEffect> effects;
+};
+
+/// A kind pooled across the cities that ran it (in the cities' order).
+struct KindEvidence {
+    std::string kind;
+    std::vector<std::pair<const CityProgrammes*, const ProgrammeEffect*>> cities;
+    analysis::Pooled pooled;
+    std::size_t k_sites = 0;
+};
+
+/// Every kind any city ran, in first-seen order.
+std::vector<KindEvidence> what_works(const std::vector<CityProgrammes>& cities);
+
+/// The `what_works` table: a row per city and kind (level 'city'), then the alliance's pool
+/// of each kind (level 'alliance').
+io::LayerData what_works_table(const std::vector<KindEvidence>& kinds, Language language);
+
+/// The forest plot of a kind: a row per city, the alliance's diamond.
+io::ForestPlot forest_plot(const KindEvidence& kind, Language language);
+
+} // namespace vigia::engine
