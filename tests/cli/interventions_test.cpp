@@ -314,3 +314,59 @@ TEST(ProgrammeAlliance, TheBatchAndAMergeOfTheCityFilesPoolTheSameWhatWorks) {
 
 } // namespace
 } // namespace vigia::test::cli
+
+namespace vigia::test::cli {
+namespace {
+
+TEST(ProgrammeCounts, CountsPerSubUnitAreApportionedByAreaAndSaidToBeAnEstimate) {
+    // The two-squares fixture: "Oeste" (W-1, x 0–500 m) and "Este" (E-1, x 500–1000 m). The
+    // site is the western half of Oeste (x 0–250 m), so the target holds half of W-1's counts
+    // and the control the other half plus all of E-1's. Start 2019-03-01: before = January
+    // and February, after = March and April.
+    //   target  a = ½(10 + 20) = 15,      b = ½(4 + 6) = 5
+    //   control c = ½·30 + (30 + 30) = 75, d = ½·10 + (40 + 20) = 65
+    //   RES = a·d / (b·c) = 15·65 / (5·75) = 2.6
+    TempDir tmp;
+    const fs::path counts = tmp.write("conteos.csv", "clave,total,anio,mes\n"
+                                                     "W-1,10,2019,1\nW-1,20,2019,2\n"
+                                                     "W-1,4,2019,3\nW-1,6,2019,4\n"
+                                                     "E-1,30,2019,1\nE-1,30,2019,2\n"
+                                                     "E-1,40,2019,3\nE-1,20,2019,4\n");
+    const std::string x0 = "480000", x1 = "480250", y0 = "2130000", y1 = "2131000";
+    const fs::path site =
+        tmp.write("programa.geojson",
+                  ProgrammeCity::header() +
+                      R"({"type":"Feature","properties":{"nombre":"Parque","inicio":"2019-03-01"},)"
+                      R"("geometry":{"type":"Polygon","coordinates":[[[)" +
+                      x0 + "," + y0 + "],[" + x1 + "," + y0 + "],[" + x1 + "," + y1 + "],[" + x0 +
+                      "," + y1 + "],[" + x0 + "," + y0 + "]]]}}]}");
+    const std::string incidents = "{ counts = " + toml_path(counts) +
+                                  ", key = \"clave\", unit_key = \"clave\", count = \"total\", "
+                                  "year = \"anio\", month = \"mes\" }";
+    const fs::path manifest =
+        tmp.write("alliance.toml",
+                  square_500_analysis("near_repeat = { permutations = 0 }") +
+                      "[[city]]\nname = \"Conteos\"\n" + "boundary = " + two_squares_boundary() +
+                      "\nincidents = " + incidents +
+                      "\n[[city.interventions]]\nkind = \"parks\"\npath = " + toml_path(site) +
+                      "\nname_field = \"nombre\"\nstart_field = \"inicio\"\n");
+    const RunResult r =
+        run_vigia({"run", manifest.string(), "-o", (tmp / "out").string(), "--quiet"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto ds = open_read(tmp / "out" / "conteos.gpkg");
+    const auto e = rows(*ds, "intervention_effects");
+    ASSERT_EQ(e.size(), 2u);
+    EXPECT_EQ(e[0].at("estimate"), "areal weighting");
+    EXPECT_EQ(e[0].at("before_from"), "2019-01");
+    EXPECT_EQ(e[0].at("after_to"), "2019-04");
+    EXPECT_NEAR(num(e[0], "target_before"), 15, 1e-9);
+    EXPECT_NEAR(num(e[0], "target_after"), 5, 1e-9);
+    EXPECT_NEAR(num(e[0], "control_before"), 75, 1e-9);
+    EXPECT_NEAR(num(e[0], "control_after"), 65, 1e-9);
+    EXPECT_NEAR(num(e[0], "res"), 2.6, 1e-9);
+    EXPECT_EQ(e[0].at("wdq"), "NULL"); // no buffer
+    EXPECT_NE(e[0].at("reading").find("no buffer"), std::string::npos);
+}
+
+} // namespace
+} // namespace vigia::test::cli
