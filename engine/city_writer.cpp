@@ -33,10 +33,12 @@ struct TempFile {
 
 CityFiles::CityFiles(CityFiles&& o) noexcept
     : full{std::move(o.full)}, pub{std::move(o.pub)}, tif_tmp{std::move(o.tif_tmp)},
-      tif_final{std::move(o.tif_final)}, png_tmp{std::move(o.png_tmp)},
-      png_final{std::move(o.png_final)}, overwrite{o.overwrite}, m_committed{o.m_committed} {
+      tif_final{std::move(o.tif_final)}, png_tmp{std::move(o.png_tmp)}, png_final{std::move(
+                                                                            o.png_final)},
+      pictures{std::move(o.pictures)}, overwrite{o.overwrite}, m_committed{o.m_committed} {
     o.tif_tmp.clear();
     o.png_tmp.clear();
+    o.pictures.clear();
     o.m_committed = true;
 }
 
@@ -44,6 +46,8 @@ CityFiles::~CityFiles() {
     std::error_code ec;
     if (!m_committed && !tif_tmp.empty()) std::filesystem::remove(tif_tmp, ec);
     if (!m_committed && !png_tmp.empty()) std::filesystem::remove(png_tmp, ec);
+    for (const auto& [tmp, final] : pictures)
+        if (!m_committed) std::filesystem::remove(tmp, ec);
 }
 
 void CityFiles::commit() {
@@ -54,6 +58,8 @@ void CityFiles::commit() {
     if (pub) targets.push_back(pub->path());
     if (!tif_tmp.empty()) targets.push_back(final_tif);
     if (!png_tmp.empty()) targets.push_back(png_final);
+    for (const auto& [tmp, final] : pictures)
+        targets.push_back(final);
     for (const auto& t : targets) {
         io::check_can_write(t, overwrite);
         std::error_code ec;
@@ -86,6 +92,13 @@ void CityFiles::commit() {
         if (ec)
             throw IoError{
                 fmt::format("{}: cannot rename into place: {}", png_final.string(), ec.message())};
+    }
+    for (const auto& [tmp, final] : pictures) {
+        std::error_code ec;
+        std::filesystem::rename(tmp, final, ec);
+        if (ec)
+            throw IoError{
+                fmt::format("{}: cannot rename into place: {}", final.string(), ec.message())};
     }
     m_committed = true;
 }

@@ -22,6 +22,8 @@ public:
     std::unique_ptr<io::GpkgWriter> pub;      ///< <slug>_public.gpkg, closed (null: not asked for)
     std::filesystem::path tif_tmp, tif_final; ///< the kernel density raster (empty: none)
     std::filesystem::path png_tmp, png_final; ///< the city's map (empty: none)
+    /// Other pictures (the forest plots): temporary path → final path.
+    std::vector<std::pair<std::filesystem::path, std::filesystem::path>> pictures;
     bool overwrite = false;
 
     CityFiles() = default;

@@ -5,6 +5,7 @@
 #include "engine/labels.hpp"
 #include "engine/maps.hpp"
 #include "engine/stages/stages.hpp"
+#include "io/forest_plot.hpp"
 #include "io/gdal_util.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/map_render.hpp"
@@ -21,6 +22,8 @@ std::vector<std::filesystem::path> city_paths(const Manifest& m, const CityConfi
     std::vector<std::filesystem::path> p{
         dir / (city.slug + ".gpkg"), dir / (city.slug + "_kde.tif"), dir / (city.slug + ".png")};
     if (m.publish.enabled) p.push_back(dir / (city.slug + "_public.gpkg"));
+    for (const InterventionConfig& iv : city.interventions)
+        p.push_back(dir / fmt::format("{}_forest_{}.png", city.slug, iv.kind));
     return p;
 }
 
@@ -71,6 +74,38 @@ void summarise(const CityContext& ctx, CityResult& res) {
     res.boundary_lonlat = io::reproject(ctx.boundary.wkb, *ctx.target, *wgs84);
 }
 
+/// `<slug>_forest_<kind>.png`: the city's evaluated sites of a kind and their pool. A picture
+/// is shareable: with [publish], a site whose target or control counts are suppressed (1 to
+/// min_count − 1 in a window) is left out of it, and the footer says how many.
+void render_site_forest(const CityContext& ctx, const KindResult& k,
+                        const std::filesystem::path& dir, CityFiles& files) {
+    const double min = ctx.manifest->publish.min_count;
+    auto small = [&](double v) { return v > 0 && v < min; };
+    std::vector<ForestStudy> sites;
+    std::size_t hidden = 0;
+    for (const SiteResult& s : k.sites) {
+        if (!s.evaluation) continue;
+        const analysis::SiteEvaluation& e = *s.evaluation;
+        if (small(e.target.before) || small(e.target.after) || small(e.control.before) ||
+            small(e.control.after)) {
+            ++hidden;
+            continue;
+        }
+        sites.push_back({fmt::format("{}: {}", s.site_id, s.name), e.effect.log_res,
+                         std::sqrt(e.effect.variance)});
+    }
+    const Language language = ctx.manifest->analysis.language;
+    io::ForestPlot plot =
+        city_forest_plot(ctx.city->name, k.config->kind, sites, *k.pooled, language);
+    if (hidden > 0)
+        plot.footer +=
+            " · " + fmt::format(fmt::runtime(text(language, "forest_hidden_fmt")), hidden);
+    const std::string name = fmt::format("{}_forest_{}", ctx.city->slug, k.config->kind);
+    const auto tmp = dir / fmt::format(".{}.partial-{}.png", name, static_cast<long>(getpid()));
+    files.pictures.emplace_back(tmp, dir / (name + ".png"));
+    io::render_forest(plot, tmp);
+}
+
 } // namespace
 
 CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunOptions& options,
@@ -104,6 +139,9 @@ CityResult run_city(const Manifest& manifest, const CityConfig& city, const RunO
                                                            static_cast<long>(getpid()));
         io::render_png(city_map(ctx, language), res.files->png_tmp, true);
         res.map = map_summary(ctx);
+        if (ctx.interventions)
+            for (const KindResult& k : ctx.interventions->kinds)
+                render_site_forest(ctx, k, options.out_dir, *res.files);
     }
     summarise(ctx, res);
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -55,7 +55,7 @@ struct CityResult {
 };
 
 /// The files a city's run writes in `dir`: <slug>.gpkg, <slug>_kde.tif, <slug>.png, and with
-/// [publish] <slug>_public.gpkg.
+/// [publish] <slug>_public.gpkg, and <slug>_forest_<kind>.png per programme kind.
 std::vector<std::filesystem::path> city_paths(const Manifest& m, const CityConfig& city,
                                               const std::filesystem::path& dir);
 

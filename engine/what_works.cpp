@@ -99,43 +99,67 @@ io::LayerData what_works_table(const std::vector<KindEvidence>& kinds, Language 
     return d;
 }
 
-io::ForestPlot forest_plot(const KindEvidence& k, Language language) {
+namespace {
+
+/// The plot of studies pooled into `pooled`, rows weighted 1/(v + τ²).
+io::ForestPlot forest(std::string title, std::string subtitle,
+                      const std::vector<ForestStudy>& studies, const analysis::Pooled& pooled,
+                      Language language) {
     constexpr double z95 = 1.959963984540054;
     auto ratio_text = [&](double est, double low, double high) {
         return fmt::format("{} [{}, {}]", format_number(language, est, 2),
                            format_number(language, low, 2), format_number(language, high, 2));
     };
     io::ForestPlot plot;
-    plot.title = fmt::format(fmt::runtime(text(language, "forest_title_fmt")), k.kind);
-    plot.subtitle =
-        fmt::format(fmt::runtime(text(language, "forest_subtitle_fmt")), k.cities.size());
+    plot.title = std::move(title);
+    plot.subtitle = std::move(subtitle);
     plot.axis_label = text(language, "forest_axis");
     plot.left_note = text(language, "forest_worse");
     plot.right_note = text(language, "forest_better");
-    for (const auto& [c, e] : k.cities) {
+    for (const ForestStudy& s : studies) {
         io::ForestRow r;
-        r.label = fmt::format("{} ({})", c->city, e->k_sites);
-        r.estimate = std::exp(e->log_res);
-        r.ci_low = std::exp(e->log_res - z95 * e->se);
-        r.ci_high = std::exp(e->log_res + z95 * e->se);
-        r.weight = 1 / (e->se * e->se + k.pooled.tau2);
+        r.label = s.label;
+        r.estimate = std::exp(s.log_res);
+        r.ci_low = std::exp(s.log_res - z95 * s.se);
+        r.ci_high = std::exp(s.log_res + z95 * s.se);
+        r.weight = 1 / (s.se * s.se + pooled.tau2);
         r.right_text = ratio_text(r.estimate, r.ci_low, r.ci_high);
         plot.rows.push_back(std::move(r));
     }
-    const analysis::Pooled& pl = k.pooled;
     plot.pooled.label = text(language, "forest_pooled");
-    plot.pooled.estimate = std::exp(pl.estimate);
-    plot.pooled.ci_low = std::exp(pl.ci_low);
-    plot.pooled.ci_high = std::exp(pl.ci_high);
+    plot.pooled.estimate = std::exp(pooled.estimate);
+    plot.pooled.ci_low = std::exp(pooled.ci_low);
+    plot.pooled.ci_high = std::exp(pooled.ci_high);
     plot.pooled.right_text =
         ratio_text(plot.pooled.estimate, plot.pooled.ci_low, plot.pooled.ci_high);
     plot.footer = fill_placeholders(text(language, "forest_footer"),
-                                    {{"tau2", format_number(language, pl.tau2, 3)},
-                                     {"i2", format_number(language, pl.i2, 1)},
-                                     {"q", format_number(language, pl.q, 2)},
-                                     {"q_p", format_number(language, pl.q_p, 3)}},
+                                    {{"tau2", format_number(language, pooled.tau2, 3)},
+                                     {"i2", format_number(language, pooled.i2, 1)},
+                                     {"q", format_number(language, pooled.q, 2)},
+                                     {"q_p", format_number(language, pooled.q_p, 3)}},
                                     "forest_footer");
     return plot;
+}
+
+} // namespace
+
+io::ForestPlot forest_plot(const KindEvidence& k, Language language) {
+    std::vector<ForestStudy> cities;
+    for (const auto& [c, e] : k.cities)
+        cities.push_back({fmt::format("{} ({})", c->city, e->k_sites), e->log_res, e->se});
+    return forest(fmt::format(fmt::runtime(text(language, "forest_title_fmt")), k.kind),
+                  fmt::format(fmt::runtime(text(language, "forest_subtitle_fmt")), k.cities.size()),
+                  cities, k.pooled, language);
+}
+
+io::ForestPlot city_forest_plot(const std::string& city, const std::string& kind,
+                                const std::vector<ForestStudy>& sites,
+                                const analysis::Pooled& pooled, Language language) {
+    return forest(fmt::format("{} ({})",
+                              fmt::format(fmt::runtime(text(language, "forest_title_fmt")), kind),
+                              city),
+                  fmt::format(fmt::runtime(text(language, "forest_city_subtitle_fmt")), pooled.k),
+                  sites, pooled, language);
 }
 
 } // namespace vigia::engine

@@ -49,4 +49,15 @@ io::LayerData what_works_table(const std::vector<KindEvidence>& kinds, Language 
 /// The forest plot of a kind: a row per city, the alliance's diamond.
 io::ForestPlot forest_plot(const KindEvidence& kind, Language language);
 
+/// A study of a forest plot: its label, ln RES and standard error.
+struct ForestStudy {
+    std::string label;
+    double log_res = 0, se = 0;
+};
+
+/// The forest plot of a city's sites of a kind: a row per site, the city's pooled diamond.
+io::ForestPlot city_forest_plot(const std::string& city, const std::string& kind,
+                                const std::vector<ForestStudy>& sites,
+                                const analysis::Pooled& pooled, Language language);
+
 } // namespace vigia::engine

@@ -26,12 +26,19 @@ public:
     }
     int run() override {
         const auto manifest = data_dir() / "demo" / "alliance.toml";
-        const int rc = run_manifest_file(manifest.string(), m_out, {}, m_overwrite, m_quiet);
-        if (rc == 0)
-            std::printf("Demo outputs are in %s/ (per city a GeoPackage, its shareable copy and "
-                        "a PNG map; alliance.gpkg, .csv and .png; open the GeoPackages in "
-                        "QGIS).\n",
-                        m_out.c_str());
+        int rc = run_manifest_file(manifest.string(), m_out, {}, m_overwrite, m_quiet);
+        if (rc != 0) return rc;
+        // The programme evaluation on a generated city (no real programme with dates is in
+        // the demo data): its own folder, never mixed with the real cities' alliance files.
+        const auto illustrative = data_dir() / "demo" / "illustrative" / "programme.toml";
+        const std::string illustrative_out = m_out + "/illustrative";
+        rc = run_manifest_file(illustrative.string(), illustrative_out, {}, m_overwrite, m_quiet);
+        if (rc != 0) return rc;
+        std::printf("Demo outputs are in %s/ (per city a GeoPackage, its shareable copy and "
+                    "a PNG map; alliance.gpkg, .csv and .png; open the GeoPackages in QGIS).\n"
+                    "An ILLUSTRATIVE programme evaluation on a GENERATED city (not real data: "
+                    "data/demo/illustrative/PROVENANCE.md) is in %s/.\n",
+                    m_out.c_str(), illustrative_out.c_str());
         return rc;
     }
 

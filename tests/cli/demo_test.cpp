@@ -41,15 +41,54 @@ void expect_fields(GDALDataset& ds, const std::string& layer,
 
 /// Every file the demo writes, sorted: per city its GeoPackage, its shareable copy, its map
 /// and (for point data) its density raster; the alliance files and map.
-const std::vector<std::string> kDemoOutputs{
-    "alliance.csv",     "alliance.gpkg", "alliance.png", "cdmx.gpkg",       "cdmx.png",
-    "cdmx_public.gpkg", "zapopan.gpkg",  "zapopan.png",  "zapopan_kde.tif", "zapopan_public.gpkg"};
+const std::vector<std::string> kDemoOutputs{"alliance.csv",
+                                            "alliance.gpkg",
+                                            "alliance.png",
+                                            "cdmx.gpkg",
+                                            "cdmx.png",
+                                            "cdmx_public.gpkg",
+                                            "illustrative",
+                                            "illustrative/alliance.csv",
+                                            "illustrative/alliance.gpkg",
+                                            "illustrative/alliance.png",
+                                            "illustrative/ciudad-ilustrativa.gpkg",
+                                            "illustrative/ciudad-ilustrativa.png",
+                                            "illustrative/ciudad-ilustrativa_forest_deporte.png",
+                                            "illustrative/ciudad-ilustrativa_kde.tif",
+                                            "illustrative/forest_deporte.png",
+                                            "zapopan.gpkg",
+                                            "zapopan.png",
+                                            "zapopan_kde.tif",
+                                            "zapopan_public.gpkg"};
 
 TEST_F(Demo, WritesOneGeoPackagePerCityAndNothingElse) {
     EXPECT_EQ(entries(out_dir()), kDemoOutputs);
     EXPECT_TRUE(Contains(s_run->out, "Demo outputs are in"));
     EXPECT_TRUE(Contains(s_run->out, "Zapopan (zapopan)"));
     EXPECT_TRUE(Contains(s_run->out, "(cdmx)"));
+    EXPECT_TRUE(Contains(s_run->out, "ILLUSTRATIVE programme evaluation on a GENERATED city"));
+}
+
+TEST_F(Demo, EvaluatesTheIllustrativeProgrammeOnTheGeneratedCityLabelledSo) {
+    // data/demo/illustrative: a planted 30% fall in five targets (20 → 14 a month) and a 10%
+    // rise in their buffers; the outputs carry "datos generados" in the city's name.
+    auto ds = open_read(out_dir() / "illustrative" / "ciudad-ilustrativa.gpkg");
+    ASSERT_TRUE(ds);
+    OGRLayer* e = ds->GetLayerByName("intervention_effects");
+    ASSERT_NE(e, nullptr);
+    ASSERT_EQ(e->GetFeatureCount(), 6);
+    OGRFeatureUniquePtr pooled{e->GetFeature(6)};
+    EXPECT_STREQ(pooled->GetFieldAsString("level"), "city");
+    EXPECT_STREQ(pooled->GetFieldAsString("name"), "Ciudad ilustrativa (datos generados)");
+    EXPECT_LT(pooled->GetFieldAsDouble("res_ci_low"), 20.0 / 14);
+    EXPECT_GT(pooled->GetFieldAsDouble("res_ci_high"), 20.0 / 14);
+    EXPECT_GT(pooled->GetFieldAsDouble("res_ci_low"), 1.0);
+    auto alliance = open_read(out_dir() / "illustrative" / "alliance.gpkg");
+    ASSERT_TRUE(alliance);
+    EXPECT_NE(alliance->GetLayerByName("what_works"), nullptr);
+    // The real cities' alliance has no programme: nothing generated is mixed into it.
+    auto real = open_read(out_dir() / "alliance.gpkg");
+    EXPECT_EQ(real->GetLayerByName("what_works"), nullptr);
 }
 
 TEST_F(Demo, GivesEachCityTheDocumentedLayersAndFields) {
@@ -168,7 +207,10 @@ TEST_F(Demo, RefusesToReplaceOutputsWithoutOverwrite) {
     const fs::path dir = tmp / "demo";
     fs::create_directories(dir);
     for (const std::string& name : kDemoOutputs)
-        fs::copy_file(out_dir() / name, dir / name);
+        if (fs::is_directory(out_dir() / name))
+            fs::create_directories(dir / name);
+        else
+            fs::copy_file(out_dir() / name, dir / name);
     const std::string zapopan_before = slurp(dir / "zapopan.gpkg");
     const std::string cdmx_before = slurp(dir / "cdmx.gpkg");
     const auto zapopan_time = fs::last_write_time(dir / "zapopan.gpkg");

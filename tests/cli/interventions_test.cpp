@@ -123,6 +123,12 @@ TEST_F(Programme, APlantedFallAndDisplacementAreFoundSiteBySiteAndPooled) {
     EXPECT_NEAR(num(areas[0], "area_km2"), M_PI * 0.09, 0.001);
     EXPECT_EQ(areas[1].at("zone"), "buffer");
     EXPECT_NEAR(num(areas[1], "area_km2"), M_PI * (0.36 - 0.09), 0.002);
+    // The city's forest plot: a PNG of its five sites and their pool.
+    const fs::path forest = tmp / "out" / "ciudad-generada_forest_sports.png";
+    GDALDatasetUniquePtr png{GDALDataset::Open(forest.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY,
+                                               nullptr, nullptr, nullptr)};
+    ASSERT_TRUE(png) << forest;
+    EXPECT_EQ(png->GetRasterXSize(), 1000);
     // Every parameter is recorded.
     const auto info = run_info(*ds);
     EXPECT_EQ(info.at("interventions_sports_radius_m"), "300");
