@@ -39,18 +39,27 @@ SiteAreas site_areas(const std::vector<Wkb>& sites, double radius_m, double buff
     GeomPtr city = from_wkb(c, boundary.wkb);
     std::vector<GeomPtr> targets;
     std::vector<Wkb> target_wkb;
-    for (const Wkb& w : sites) {
-        GeomPtr g = from_wkb(c, w);
-        const int type = GEOSGeomTypeId_r(c.get(), g.get());
-        if (type == GEOS_POINT || type == GEOS_MULTIPOINT) {
-            if (!(radius_m > 0))
-                throw std::invalid_argument{"a point site needs radius_m > 0 (its target area)"};
-            g = own(c, GEOSBuffer_r(c.get(), g.get(), radius_m, 32), "buffering a site");
+    for (std::size_t i = 0; i < sites.size(); ++i) {
+        try {
+            GeomPtr g = from_wkb(c, sites[i]);
+            const int type = GEOSGeomTypeId_r(c.get(), g.get());
+            if (type == GEOS_POINT || type == GEOS_MULTIPOINT) {
+                if (!(radius_m > 0))
+                    throw std::invalid_argument{
+                        "a point site needs radius_m > 0 (its target area)"};
+                g = own(c, GEOSBuffer_r(c.get(), g.get(), radius_m, 32), "buffering a site");
+            } else {
+                Repair repair;
+                g = make_valid_polygonal(c, std::move(g), repair);
+                if (!repair.was_valid) out.repaired.emplace_back(i, repair.reason);
+            }
+            GeomPtr t = intersection(c, g.get(), city.get(), "clipping a site's target");
+            out.target_km2.push_back(area(c, t.get()) * 1e-6);
+            target_wkb.push_back(to_wkb(c, t.get()));
+            targets.push_back(std::move(t));
+        } catch (const std::exception& e) {
+            throw SiteError{i, e.what()};
         }
-        GeomPtr t = intersection(c, g.get(), city.get(), "clipping a site's target");
-        out.target_km2.push_back(area(c, t.get()) * 1e-6);
-        target_wkb.push_back(to_wkb(c, t.get()));
-        targets.push_back(std::move(t));
     }
     for (std::size_t a = 0; a < targets.size(); ++a)
         for (std::size_t b = a + 1; b < targets.size(); ++b) {
@@ -68,10 +77,15 @@ SiteAreas site_areas(const std::vector<Wkb>& sites, double radius_m, double buff
             out.buffer_km2.push_back(0);
             continue;
         }
-        GeomPtr grown =
-            own(c, GEOSBuffer_r(c.get(), targets[i].get(), buffer_m, 32), "buffering a target");
-        GeomPtr ring = difference(c, grown.get(), all_targets.get(), "a site's buffer");
-        ring = intersection(c, ring.get(), city.get(), "clipping a site's buffer");
+        GeomPtr ring;
+        try {
+            GeomPtr grown =
+                own(c, GEOSBuffer_r(c.get(), targets[i].get(), buffer_m, 32), "buffering a target");
+            ring = difference(c, grown.get(), all_targets.get(), "a site's buffer");
+            ring = intersection(c, ring.get(), city.get(), "clipping a site's buffer");
+        } catch (const std::exception& e) {
+            throw SiteError{i, e.what()};
+        }
         out.buffer_km2.push_back(area(c, ring.get()) * 1e-6);
         out.buffer.push_back(to_wkb(c, ring.get()));
         zones.push_back(out.buffer.back());

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -33,13 +34,22 @@ struct SiteAreas {
     std::vector<Overlap> overlaps;
     bool has_buffer = false;     ///< buffer_m > 0
     bool default_control = true; ///< the city less targets and buffers (no control layer)
+    /// Polygon sites that were not valid and were repaired (GEOS MakeValid): site, reason.
+    std::vector<std::pair<std::size_t, std::string>> repaired;
+};
+
+/// A site whose geometry cannot be used: `site` is its index.
+struct SiteError : std::invalid_argument {
+    std::size_t site;
+    SiteError(std::size_t s, const std::string& what) : std::invalid_argument{what}, site{s} {}
 };
 
 /// Targets: a point site grown by `radius_m`, a polygon site as it is; each clipped to the
 /// boundary. Buffers (when `buffer_m` > 0): the target grown by `buffer_m`, less every site's
 /// target, clipped. Control: the `control` polygons (the boundary when empty), clipped to the
-/// boundary, less every target and buffer. Throws std::invalid_argument for a point site when
-/// `radius_m` is not positive.
+/// boundary, less every target and buffer. An invalid polygon site is repaired (and listed).
+/// Throws SiteError for a point site when `radius_m` is not positive and for a site GEOS
+/// cannot process.
 SiteAreas site_areas(const std::vector<Wkb>& sites, double radius_m, double buffer_m,
                      const Boundary& boundary, const std::vector<Wkb>& control);
 
@@ -47,21 +57,38 @@ SiteAreas site_areas(const std::vector<Wkb>& sites, double radius_m, double buff
 class SiteIndex {
 public:
     explicit SiteIndex(const SiteAreas& areas);
-    /// Calls `target(site)` for each target holding (x, y), `buffer(site)` for each buffer,
-    /// and returns whether the control holds it. Points on a shared edge count in both.
+    /// Calls `target(site)` for each target holding (x, y) or, when no target holds it,
+    /// `buffer(site)` for each buffer; returns whether the control holds it (no target or
+    /// buffer does). A point on a target's edge is in the target, never also in the buffer
+    /// around it; one on the edge two targets share is in both (as in an overlap).
     template <class T, class B> bool locate(double x, double y, T&& target, B&& buffer) const {
         const BPoint p{x, y};
-        bool in_site = false;
+        bool in_target = false;
+        std::size_t buffers[8];
+        std::size_t n_buffers = 0;
+        bool more_buffers = false;
         for (auto it = m_tree.qbegin(bgi::intersects(p)); it != m_tree.qend(); ++it) {
             const std::size_t i = it->second;
             if (!bg::covered_by(p, m_shapes[i])) continue;
-            in_site = true;
-            if (i < m_sites)
+            if (i < m_sites) {
+                in_target = true;
                 target(i);
-            else
-                buffer(i - m_sites);
+            } else if (n_buffers < 8) {
+                buffers[n_buffers++] = i - m_sites;
+            } else {
+                more_buffers = true;
+            }
         }
-        if (in_site) return false;
+        if (in_target) return false;
+        if (more_buffers) { // rare: more than 8 buffers overlap here; look them up again
+            for (auto it = m_tree.qbegin(bgi::intersects(p)); it != m_tree.qend(); ++it)
+                if (it->second >= m_sites && bg::covered_by(p, m_shapes[it->second]))
+                    buffer(it->second - m_sites);
+            return false;
+        }
+        for (std::size_t b = 0; b < n_buffers; ++b)
+            buffer(buffers[b]);
+        if (n_buffers > 0) return false;
         // The default control is everything else in the city (incidents are inside it).
         return m_default_control || m_control.locate(x, y) >= 0;
     }

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <unistd.h>
@@ -43,6 +44,9 @@ std::string csv(const std::string& s) {
 /// nothing left to remove).
 struct Partial {
     fs::path path;
+    explicit Partial(fs::path p) : path{std::move(p)} {}
+    Partial(const Partial&) = delete;
+    Partial& operator=(const Partial&) = delete;
     ~Partial() {
         std::error_code ec;
         fs::remove(path, ec);
@@ -137,13 +141,16 @@ void write_alliance(const fs::path& dir, const std::vector<CityResult>& all, boo
     std::vector<CityProgrammes> programmes;
     for (const CityResult& c : all)
         if (!c.programmes.empty()) programmes.push_back({c.name, c.slug, c.programmes});
-    const std::vector<KindEvidence> evidence = what_works(programmes);
+    const std::vector<KindEvidence> evidence = what_works(programmes, min_count);
     if (!evidence.empty()) w.write(what_works_table(evidence, language));
+    std::vector<const KindEvidence*> plotted; // the kinds with a pool to draw
+    for (const KindEvidence& k : evidence)
+        if (k.pooled) plotted.push_back(&k);
     // The CSV, the map and the forest plots: written beside, under names removed unless
     // everything is complete.
     std::vector<fs::path> forest_final;
-    for (const KindEvidence& k : evidence)
-        forest_final.push_back(dir / fmt::format("forest_{}.png", k.kind));
+    for (const KindEvidence* k : plotted)
+        forest_final.push_back(dir / fmt::format("forest_{}.png", k->kind));
     std::vector<fs::path> all_paths = paths;
     all_paths.insert(all_paths.end(), forest_final.begin(), forest_final.end());
     for (const fs::path& p : all_paths) {
@@ -173,11 +180,10 @@ void write_alliance(const fs::path& dir, const std::vector<CityResult>& all, boo
     for (const CityResult& c : all)
         maps.push_back(c.map);
     io::render_png(alliance_map(maps, language), png_tmp.path, true);
-    std::vector<Partial> forest_tmp;
-    forest_tmp.reserve(evidence.size());
-    for (const KindEvidence& k : evidence) {
-        forest_tmp.emplace_back(dir / fmt::format(".forest_{}.partial-{}.png", k.kind, pid));
-        io::render_forest(forest_plot(k, language), forest_tmp.back().path);
+    std::deque<Partial> forest_tmp; // never moved: a Partial removes its file
+    for (const KindEvidence* k : plotted) {
+        forest_tmp.emplace_back(dir / fmt::format(".forest_{}.partial-{}.png", k->kind, pid));
+        io::render_forest(forest_plot(*k, language), forest_tmp.back().path);
     }
     // Into place: the GeoPackage, then the table and the map.
     w.finish();

@@ -89,9 +89,15 @@ KindResult evaluate_kind(const InterventionInput& in, const InterventionConfig& 
     try {
         k.areas =
             analysis::site_areas(sites.wkb, cfg.radius_m, cfg.buffer_m, *in.boundary, control);
-    } catch (const std::invalid_argument& e) {
-        throw InputError{fmt::format("{}: {}", role, e.what())};
+    } catch (const analysis::SiteError& e) {
+        throw InputError{fmt::format("{}: site {} ('{}', fid {}) of {}: {}", role, e.site + 1,
+                                     sites.names[e.site], sites.fids[e.site], cfg.source.path,
+                                     e.what())};
     }
+    for (const auto& [i, reason] : k.areas.repaired)
+        warnings.push_back(fmt::format("{}: site {} ('{}', fid {}) was not a valid polygon ({}) "
+                                       "and was repaired (GEOS MakeValid)",
+                                       role, i + 1, sites.names[i], sites.fids[i], reason));
     if (!(k.areas.control_km2 > 0))
         throw InputError{fmt::format(
             "{}: the control area is empty: {}; give control = {{ path = \"...\" }} with "
@@ -101,13 +107,14 @@ KindResult evaluate_kind(const InterventionInput& in, const InterventionConfig& 
                         : "the targets and buffers cover the whole city")};
 
     // The data's whole months.
-    if (in.time_first == analysis::kNoTime)
-        throw InputError{fmt::format("{}: the incidents have no time, so nothing can be counted "
-                                     "before and after a start; give the incidents' time field",
-                                     role)};
     if (in.counts && !in.monthly)
         throw InputError{fmt::format("{}: the counts are not known to their month (a year "
                                      "only); the evaluation counts months: give month = \"...\"",
+                                     role)};
+    if (in.time_first == analysis::kNoTime)
+        throw InputError{fmt::format("{}: no incident has a time known to its month, so nothing "
+                                     "can be counted before and after a start; give the "
+                                     "incidents' time field",
                                      role)};
     Month data_first = month_at(in.time_first), data_last = month_at(in.time_end - 1);
     const bool first_partial = month_start(data_first) != in.time_first;
@@ -175,6 +182,9 @@ KindResult evaluate_kind(const InterventionInput& in, const InterventionConfig& 
         for (const std::string& o : out)
             s.left_out += (s.left_out.empty() ? "" : "; ") + o;
         if (!s.windows.problem.empty()) s.status = "window not covered: " + s.windows.problem;
+        if (!(k.areas.target_km2[i] > 0))
+            s.status = "target outside the city: the site's target has no area inside the "
+                       "boundary";
         k.sites.push_back(std::move(s));
     }
 
@@ -266,12 +276,13 @@ KindResult evaluate_kind(const InterventionInput& in, const InterventionConfig& 
     for (SiteResult& s : k.sites) {
         if (s.status != "ok") continue;
         const std::size_t i = static_cast<std::size_t>(s.site_id - 1);
-        analysis::SiteEvaluation e =
-            analysis::evaluate_site(k.counts, i, s.windows, k.areas.has_buffer);
+        // A buffer with no area inside the city (a site at its edge) gives no WDQ.
+        const bool buffer = k.areas.has_buffer && k.areas.buffer_km2[i] > 0;
+        analysis::SiteEvaluation e = analysis::evaluate_site(k.counts, i, s.windows, buffer);
         if (e.control.before == 0 || e.control.after == 0) {
-            s.status = fmt::format("empty control: the control has {} incidents before and {} "
-                                   "after the start",
-                                   e.control.before, e.control.after);
+            // No counts in the text: a status is published as it is.
+            s.status = "empty control: the control has no incident in the before or the after "
+                       "window";
             continue;
         }
         y.push_back(e.effect.log_res);

@@ -323,7 +323,7 @@ LayerRegistry make_city_layers() {
                 col("p", T::real, S::derived, counts),
                 col("wdq", T::real, S::derived, buffer),
                 col("total_net_effect", T::real, S::derived, buffer),
-                col("reading", T::text),
+                col("reading", T::text, S::derived, buffer),
                 col("k_sites", T::integer),
                 col("k_cities", T::integer),
                 col("tau2", T::real),

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <set>
 #include <unistd.h>
@@ -187,15 +188,36 @@ CityResult read_city(const CityFile& f) {
         io::read_table(f.path, "units", {"density_km2_year", "rate_100k_eb"}, {}, false);
     r.unit_density_year = std::move(units.numbers["density_km2_year"]);
     r.unit_rate_eb = std::move(units.numbers["rate_100k_eb"]);
-    io::TableColumns effects = io::read_table(
-        f.path, "intervention_effects",
-        {"log_res", "log_res_se", "k_sites", "tau2", "i2", "q", "q_p"}, {"level", "kind"}, false);
+    const std::vector<std::string> counts{"target_before", "target_after",   "buffer_before",
+                                          "buffer_after",  "control_before", "control_after"};
+    std::vector<std::string> numbers{"log_res", "log_res_se", "k_sites", "tau2", "i2", "q", "q_p"};
+    numbers.insert(numbers.end(), counts.begin(), counts.end());
+    io::TableColumns effects =
+        io::read_table(f.path, "intervention_effects", numbers, {"level", "kind"}, false);
+    // Each kind's smallest site count, as the batch takes it from memory.
+    std::map<std::string, double> smallest;
+    for (std::size_t i = 0; effects.exists && i < effects.rows; ++i) {
+        if (effects.texts["level"][i] != "site") continue;
+        double& least =
+            smallest.try_emplace(effects.texts["kind"][i], std::numeric_limits<double>::infinity())
+                .first->second;
+        for (const std::string& c : counts)
+            if (const double v = effects.numbers[c][i]; v > 0) least = std::min(least, v);
+    }
     for (std::size_t i = 0; effects.exists && i < effects.rows; ++i) {
         if (effects.texts["level"][i] != "city") continue;
         auto n = [&](const char* c) { return effects.numbers[c][i]; };
-        r.programmes.push_back({effects.texts["kind"][i], n("log_res"), n("log_res_se"),
-                                static_cast<std::size_t>(n("k_sites")), n("tau2"), n("i2"), n("q"),
-                                n("q_p")});
+        ProgrammeEffect e{effects.texts["kind"][i],
+                          n("log_res"),
+                          n("log_res_se"),
+                          static_cast<std::size_t>(n("k_sites")),
+                          n("tau2"),
+                          n("i2"),
+                          n("q"),
+                          n("q_p")};
+        e.smallest_count = smallest[e.kind];
+        e.withheld = std::isnan(e.log_res); // a shareable copy that did not share the pool
+        r.programmes.push_back(e);
     }
     return r;
 }

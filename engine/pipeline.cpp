@@ -4,6 +4,7 @@
 #include "engine/city_writer.hpp"
 #include "engine/labels.hpp"
 #include "engine/maps.hpp"
+#include "engine/publish.hpp"
 #include "engine/stages/stages.hpp"
 #include "io/forest_plot.hpp"
 #include "io/gdal_util.hpp"
@@ -13,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <limits>
 #include <unistd.h>
 
 namespace vigia::engine {
@@ -28,6 +30,19 @@ std::vector<std::filesystem::path> city_paths(const Manifest& m, const CityConfi
 }
 
 namespace {
+
+/// The smallest count above 0 in the windows of a kind's evaluated sites (what decides
+/// whether its pool may be shared, docs/methods.md §19).
+double smallest_count(const KindResult& k) {
+    double least = std::numeric_limits<double>::infinity();
+    for (const SiteResult& s : k.sites)
+        if (s.evaluation)
+            for (const analysis::BeforeAfter* w :
+                 {&s.evaluation->target, &s.evaluation->buffer, &s.evaluation->control})
+                for (double v : {w->before, w->after})
+                    if (v > 0) least = std::min(least, v);
+    return least;
+}
 
 /// What the batch needs of a city that ran: its summary, metrics, map and class-break values.
 void summarise(const CityContext& ctx, CityResult& res) {
@@ -67,8 +82,9 @@ void summarise(const CityContext& ctx, CityResult& res) {
     if (ctx.interventions)
         for (const KindResult& k : ctx.interventions->kinds) {
             const analysis::Pooled& p = *k.pooled;
-            res.programmes.push_back(
-                {k.config->kind, p.estimate, p.se, p.k, p.tau2, p.i2, p.q, p.q_p});
+            ProgrammeEffect e{k.config->kind, p.estimate, p.se, p.k, p.tau2, p.i2, p.q, p.q_p};
+            e.smallest_count = smallest_count(k);
+            res.programmes.push_back(e);
         }
     auto wgs84 = io::make_srs("EPSG:4326", "alliance");
     res.boundary_lonlat = io::reproject(ctx.boundary.wkb, *ctx.target, *wgs84);
@@ -80,14 +96,15 @@ void summarise(const CityContext& ctx, CityResult& res) {
 void render_site_forest(const CityContext& ctx, const KindResult& k,
                         const std::filesystem::path& dir, CityFiles& files) {
     const double min = ctx.manifest->publish.min_count;
-    auto small = [&](double v) { return v > 0 && v < min; };
+    auto small = [&](const analysis::BeforeAfter& w) {
+        return suppressed_count(w.before, min) || suppressed_count(w.after, min);
+    };
     std::vector<ForestStudy> sites;
     std::size_t hidden = 0;
     for (const SiteResult& s : k.sites) {
         if (!s.evaluation) continue;
         const analysis::SiteEvaluation& e = *s.evaluation;
-        if (small(e.target.before) || small(e.target.after) || small(e.control.before) ||
-            small(e.control.after)) {
+        if (small(e.target) || small(e.buffer) || small(e.control)) {
             ++hidden;
             continue;
         }
@@ -97,9 +114,12 @@ void render_site_forest(const CityContext& ctx, const KindResult& k,
     const Language language = ctx.manifest->analysis.language;
     io::ForestPlot plot =
         city_forest_plot(ctx.city->name, k.config->kind, sites, *k.pooled, language);
-    if (hidden > 0)
+    if (hidden > 0) { // the pool would let the hidden sites be worked back: not drawn
         plot.footer +=
             " · " + fmt::format(fmt::runtime(text(language, "forest_hidden_fmt")), hidden);
+        plot.show_pooled = false;
+        plot.pooled.right_text = "—";
+    }
     const std::string name = fmt::format("{}_forest_{}", ctx.city->slug, k.config->kind);
     const auto tmp = dir / fmt::format(".{}.partial-{}.png", name, static_cast<long>(getpid()));
     files.pictures.emplace_back(tmp, dir / (name + ".png"));

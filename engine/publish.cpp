@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <variant>
 
 namespace vigia::engine {
@@ -26,14 +27,60 @@ void suppress_column(LayerData& d, const std::string& count,
     std::vector<double>* n = find(count);
     if (!n) return;
     std::vector<std::vector<double>*> others;
-    for (std::string_view name : derived)
+    std::vector<std::vector<std::string>*> texts; // a reading of the numbers: emptied
+    for (std::string_view name : derived) {
         if (auto* v = find(name)) others.push_back(v);
+        for (Column& c : d.columns)
+            if (c.name == name)
+                if (auto* t = std::get_if<std::vector<std::string>>(&c.values)) texts.push_back(t);
+    }
     const double nan = std::nan("");
     for (std::size_t i = 0; i < n->size(); ++i) {
-        if (!((*n)[i] > 0 && (*n)[i] < min)) continue;
+        if (!suppressed_count((*n)[i], min)) continue;
         (*n)[i] = nan;
         for (auto* v : others)
             (*v)[i] = nan;
+        for (auto* t : texts)
+            (*t)[i].clear();
+    }
+}
+
+/// intervention_effects: a city's pool of a kind is not shared when any of its sites has a
+/// suppressed count (with the pool and the other sites, the suppressed site's ln RES and its
+/// error could be worked back); `original` is the table before suppression.
+void suppress_pools(LayerData& p, const LayerData& original, double min) {
+    auto column = [](const LayerData& d, std::string_view name) -> const Column* {
+        for (const Column& c : d.columns)
+            if (c.name == name) return &c;
+        return nullptr;
+    };
+    const Column* level = column(original, "level");
+    const Column* kind = column(original, "kind");
+    if (!level || !kind) return;
+    const auto& levels = std::get<std::vector<std::string>>(level->values);
+    const auto& kinds = std::get<std::vector<std::string>>(kind->values);
+    std::set<std::string> hidden;
+    for (const char* count : {"target_before", "target_after", "buffer_before", "buffer_after",
+                              "control_before", "control_after"})
+        if (const Column* c = column(original, count))
+            if (const auto* v = std::get_if<std::vector<double>>(&c->values))
+                for (std::size_t i = 0; i < v->size(); ++i)
+                    if (levels[i] == "site" && suppressed_count((*v)[i], min))
+                        hidden.insert(kinds[i]);
+    if (hidden.empty()) return;
+    const double nan = std::nan("");
+    for (Column& c : p.columns) {
+        if (c.name == "status") {
+            auto& t = std::get<std::vector<std::string>>(c.values);
+            for (std::size_t i = 0; i < t.size(); ++i)
+                if (levels[i] == "city" && hidden.count(kinds[i]))
+                    t[i] = "not shared: a site's counts are below min_count";
+            continue;
+        }
+        auto* v = std::get_if<std::vector<double>>(&c.values);
+        if (!v) continue;
+        for (std::size_t i = 0; i < v->size(); ++i)
+            if (levels[i] == "city" && hidden.count(kinds[i])) (*v)[i] = nan;
     }
 }
 
@@ -120,6 +167,7 @@ LayerData public_copy(const LayerData& d, const LayerDecl& decl, const Publicati
             if (other.derives_from(c.name)) derived.push_back(other.name);
         suppress_column(p, c.name, derived, min);
     }
+    if (decl.name == "intervention_effects" && min > 0) suppress_pools(p, d, min);
     if (decl.public_run_info) {
         auto& keys = std::get<std::vector<std::string>>(p.columns[0].values);
         auto& values = std::get<std::vector<std::string>>(p.columns[1].values);

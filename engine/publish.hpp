@@ -14,6 +14,11 @@
 
 namespace vigia::engine {
 
+/// A count the shareable outputs suppress: more than none, fewer than `min` (0: none is).
+inline bool suppressed_count(double v, double min) noexcept {
+    return v > 0 && v < min;
+}
+
 /// What the shareable copies leave out or suppress.
 struct Publication {
     double min = 0;

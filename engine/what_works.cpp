@@ -1,6 +1,7 @@
 #include "engine/what_works.hpp"
 
 #include "engine/labels.hpp"
+#include "engine/publish.hpp"
 
 #include <fmt/format.h>
 
@@ -9,20 +10,25 @@
 
 namespace vigia::engine {
 
-std::vector<KindEvidence> what_works(const std::vector<CityProgrammes>& cities) {
+std::vector<KindEvidence> what_works(const std::vector<CityProgrammes>& cities, double min_count) {
     std::vector<KindEvidence> out;
     for (const CityProgrammes& c : cities)
         for (const ProgrammeEffect& e : c.effects) {
             auto it = std::find_if(out.begin(), out.end(),
                                    [&](const KindEvidence& k) { return k.kind == e.kind; });
             if (it == out.end()) {
-                out.push_back({e.kind, {}, {}, 0});
+                out.push_back({e.kind, {}, {}, std::nullopt, 0});
                 it = out.end() - 1;
+            }
+            if (e.withheld || suppressed_count(e.smallest_count, min_count)) {
+                it->withheld.emplace_back(&c, &e);
+                continue;
             }
             it->cities.emplace_back(&c, &e);
             it->k_sites += e.k_sites;
         }
     for (KindEvidence& k : out) {
+        if (k.cities.empty()) continue;
         std::vector<double> y, v;
         for (const auto& [city, e] : k.cities) {
             y.push_back(e->log_res);
@@ -39,7 +45,7 @@ io::LayerData what_works_table(const std::vector<KindEvidence>& kinds, Language 
     d.name = "what_works";
     d.title = layer_title(language, "what_works", alliance);
     d.description = layer_description(language, "what_works", {{"city", alliance}});
-    std::vector<std::string> kind, level, city, slug;
+    std::vector<std::string> kind, level, city, slug, note;
     std::vector<std::int64_t> k_sites, k_cities;
     std::vector<double> res, lo, hi, lr, se, z, p, tau2, i2, q, qp;
     auto row = [&](const std::string& kd, const std::string& lv, const std::string& c,
@@ -48,6 +54,7 @@ io::LayerData what_works_table(const std::vector<KindEvidence>& kinds, Language 
                    double cochran_p) {
         kind.push_back(kd);
         level.push_back(lv);
+        note.push_back("");
         city.push_back(c);
         slug.push_back(s);
         k_sites.push_back(static_cast<std::int64_t>(sites));
@@ -66,11 +73,22 @@ io::LayerData what_works_table(const std::vector<KindEvidence>& kinds, Language 
         q.push_back(cochran);
         qp.push_back(cochran_p);
     };
+    const double nan = std::nan("");
     for (const KindEvidence& k : kinds) {
         for (const auto& [c, e] : k.cities)
             row(k.kind, "city", c->city, c->slug, e->k_sites, 1, e->log_res, e->se, e->tau2, e->i2,
                 e->q, e->q_p);
-        const analysis::Pooled& pl = k.pooled;
+        // Listed with why, never silently left out.
+        for (const auto& [c, e] : k.withheld) {
+            row(k.kind, "city", c->city, c->slug, e->k_sites, 1, nan, nan, nan, nan, nan, nan);
+            note.back() = "not shared: a site's counts are below [publish] min_count";
+        }
+        if (!k.pooled) {
+            row(k.kind, "alliance", alliance, "", 0, 0, nan, nan, nan, nan, nan, nan);
+            note.back() = "no city's pool can be shared";
+            continue;
+        }
+        const analysis::Pooled& pl = *k.pooled;
         row(k.kind, "alliance", alliance, "", k.k_sites, k.cities.size(), pl.estimate, pl.se,
             pl.tau2, pl.i2, pl.q, pl.q_p);
         // The pool's own interval and p, exactly as dersimonian_laird gives them.
@@ -78,6 +96,8 @@ io::LayerData what_works_table(const std::vector<KindEvidence>& kinds, Language 
         hi.back() = std::exp(pl.ci_high);
         z.back() = pl.z;
         p.back() = pl.p;
+        if (!k.withheld.empty())
+            note.back() = fmt::format("{} cities not shared and not pooled", k.withheld.size());
     }
     d.columns.push_back({"kind", std::move(kind)});
     d.columns.push_back({"level", std::move(level)});
@@ -96,6 +116,7 @@ io::LayerData what_works_table(const std::vector<KindEvidence>& kinds, Language 
     d.columns.push_back({"i2", std::move(i2)});
     d.columns.push_back({"q", std::move(q)});
     d.columns.push_back({"q_p", std::move(qp)});
+    d.columns.push_back({"note", std::move(note)});
     return d;
 }
 
@@ -149,7 +170,7 @@ io::ForestPlot forest_plot(const KindEvidence& k, Language language) {
         cities.push_back({fmt::format("{} ({})", c->city, e->k_sites), e->log_res, e->se});
     return forest(fmt::format(fmt::runtime(text(language, "forest_title_fmt")), k.kind),
                   fmt::format(fmt::runtime(text(language, "forest_subtitle_fmt")), k.cities.size()),
-                  cities, k.pooled, language);
+                  cities, *k.pooled, language);
 }
 
 io::ForestPlot city_forest_plot(const std::string& city, const std::string& kind,

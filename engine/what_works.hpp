@@ -13,6 +13,8 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,10 @@ struct ProgrammeEffect {
     double log_res = 0, se = 0; ///< ln RES and its standard error
     std::size_t k_sites = 0;
     double tau2 = 0, i2 = 0, q = 0, q_p = 1; ///< the pool of its sites
+    /// The smallest count above 0 of its sites' windows (target, buffer, control): with
+    /// [publish] min_count above it, the pool is not shared (docs/methods.md §19).
+    double smallest_count = std::numeric_limits<double>::infinity();
+    bool withheld = false; ///< read from a shareable file that withheld the pool
 };
 
 struct CityProgrammes {
@@ -35,18 +41,21 @@ struct CityProgrammes {
 struct KindEvidence {
     std::string kind;
     std::vector<std::pair<const CityProgrammes*, const ProgrammeEffect*>> cities;
-    analysis::Pooled pooled;
+    /// Cities whose pool is not shared (a site's counts below min_count): listed, not pooled.
+    std::vector<std::pair<const CityProgrammes*, const ProgrammeEffect*>> withheld;
+    std::optional<analysis::Pooled> pooled; ///< none when no city's pool is shared
     std::size_t k_sites = 0;
 };
 
-/// Every kind any city ran, in first-seen order.
-std::vector<KindEvidence> what_works(const std::vector<CityProgrammes>& cities);
+/// Every kind any city ran, in first-seen order, pooled over the cities whose pool may be
+/// shared with `min_count` ([publish]; 0: every city's).
+std::vector<KindEvidence> what_works(const std::vector<CityProgrammes>& cities, double min_count);
 
 /// The `what_works` table: a row per city and kind (level 'city'), then the alliance's pool
 /// of each kind (level 'alliance').
 io::LayerData what_works_table(const std::vector<KindEvidence>& kinds, Language language);
 
-/// The forest plot of a kind: a row per city, the alliance's diamond.
+/// The forest plot of a kind (with a pool): a row per city, the alliance's diamond.
 io::ForestPlot forest_plot(const KindEvidence& kind, Language language);
 
 /// A study of a forest plot: its label, ln RES and standard error.

@@ -66,7 +66,7 @@ void check_row(const ForestRow& row, const std::string& which) {
 void check_plot(const ForestPlot& plot) {
     for (std::size_t i = 0; i < plot.rows.size(); ++i)
         check_row(plot.rows[i], fmt::format("row {}", i + 1));
-    check_row(plot.pooled, "pooled row");
+    if (plot.show_pooled) check_row(plot.pooled, "pooled row");
 }
 
 /// Ticks of one ladder from index `i_lo` to `i_hi`, with at least one tick either side of 1
@@ -412,7 +412,7 @@ void draw(cairo_t* cr, const ForestPlot& plot, const Layout& L) {
 
     // The rule and the pooled diamond.
     line(cr, L.margin, L.rule_y, W - L.margin, L.rule_y, kRule, std::max(1.0, u));
-    {
+    if (plot.show_pooled) {
         const ForestRow& p = plot.pooled;
         const double cx = g.x(p.estimate), cy = g.pooled_y, half_h = 0.36 * L.row_h;
         const double min_half = 2 * u; // an interval of no width still shows
@@ -484,7 +484,7 @@ ForestAxis forest_axis(const ForestPlot& plot) {
     };
     for (const auto& r : plot.rows)
         cover(r);
-    cover(plot.pooled);
+    if (plot.show_pooled) cover(plot.pooled);
 
     // Every ladder that fits in kMaxTicks; the one whose axis wastes least wins, the finer on a
     // tie (0.2–9: 0.2 … 10 in 1–2–5 steps rather than 0.125 … 16 in powers of 2).

@@ -29,6 +29,9 @@ struct ForestPlot {
     std::vector<ForestRow> rows;
     ForestRow pooled;   ///< drawn as a diamond from ci_low to ci_high, estimate at its centre
     std::string footer; ///< e.g. "τ² = 0.012, I² = 31.0%, Q = 4.35 (p = 0.226)"
+    /// False: no diamond; the pooled row shows its label and right_text only (e.g. why the
+    /// pool is not shown), and its numbers are not checked or used.
+    bool show_pooled = true;
 };
 
 /// Draws the plot: a log-scale ratio axis that covers every interval and 1 (a dashed vertical

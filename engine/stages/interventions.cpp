@@ -3,10 +3,13 @@
 
 #include "engine/labels.hpp"
 #include "engine/stages/stages.hpp"
+#include "io/time_parse.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace vigia::engine {
 
@@ -14,14 +17,35 @@ namespace {
 
 constexpr std::int64_t kDay = 86400;
 
-/// The data's span in whole days, [first, end): the manifest's period, else the first
-/// incident's day to the end of the day of the last time's interval (counts: their months).
+/// The data's span in whole days, [first, end): the manifest's period, else from the first
+/// counted incident known to its month to the end of the day of the last one's interval
+/// (counts: the first to the last month of the rows known to their month). Records the city
+/// does not count (outside the boundary) or cannot place in a month do not stretch it.
 std::pair<std::int64_t, std::int64_t> data_span(const CityContext& ctx) {
     const AnalysisParams& a = ctx.manifest->analysis;
     if (a.period) return {a.period->first, a.period->second + 1};
-    const std::int64_t first = ctx.points ? ctx.points->time_min : ctx.counts->time_min;
-    const std::int64_t end = ctx.points ? ctx.points->time_end : ctx.counts->time_end;
-    if (first == analysis::kNoTime) return {analysis::kNoTime, analysis::kNoTime};
+    std::int64_t first = std::numeric_limits<std::int64_t>::max();
+    std::int64_t end = std::numeric_limits<std::int64_t>::min();
+    if (ctx.points) {
+        const analysis::Incidents& inc = ctx.points->incidents;
+        for (std::size_t i = 0; i < inc.size(); ++i) {
+            if (inc.time[i] == analysis::kNoTime || inc.time_span[i] > 31 * kDay) continue;
+            first = std::min(first, inc.time[i]);
+            end = std::max(end, inc.time[i] + std::max<std::int64_t>(1, inc.time_span[i]));
+        }
+    } else {
+        const analysis::AreaCounts& ac = ctx.counts->counts;
+        for (std::size_t r = 0; r < ac.size(); ++r) {
+            if (ac.year[r] <= 0 || ac.month[r] <= 0) continue;
+            const std::int64_t start = io::days_from_civil(ac.year[r], ac.month[r], 1) * kDay;
+            const int ny = ac.month[r] == 12 ? ac.year[r] + 1 : ac.year[r];
+            const int nm = ac.month[r] == 12 ? 1 : ac.month[r] + 1;
+            first = std::min(first, start);
+            end = std::max(end, io::days_from_civil(ny, nm, 1) * kDay);
+        }
+    }
+    if (end == std::numeric_limits<std::int64_t>::min())
+        return {analysis::kNoTime, analysis::kNoTime};
     auto floor_day = [](std::int64_t s) { return s - ((s % kDay) + kDay) % kDay; };
     return {floor_day(first), floor_day(end - 1) + kDay};
 }
@@ -29,7 +53,8 @@ std::pair<std::int64_t, std::int64_t> data_span(const CityContext& ctx) {
 /// The reading of WDQ in the batch's language, or why it is not reported.
 std::string reading(const KindResult& k, const SiteResult& s, Language language) {
     if (!s.evaluation) return {};
-    if (!k.areas.has_buffer) return text(language, "reading.no_buffer");
+    if (!k.areas.has_buffer || !s.evaluation->displacement)
+        return text(language, "reading.no_buffer");
     const analysis::Displacement& d = *s.evaluation->displacement;
     if (d.wdq) return text(language, "reading." + d.reading);
     const analysis::BeforeAfter& c = s.evaluation->control;

@@ -237,6 +237,53 @@ TEST_F(Programme, ThePublicCopySuppressesSmallCountsAndTheRatiosFromThem) {
     EXPECT_GT(suppressed, 0);
     // The control's large counts stay.
     EXPECT_EQ(p[0].at("control_before"), e[0].at("control_before"));
+    // A suppressed site's reading goes with its ratios, and the city's pool is not shared
+    // (with it and the other sites, the suppressed one could be worked back).
+    for (std::size_t i = 0; i + 1 < e.size(); ++i)
+        if (p[i].at("res") == "NULL") {
+            EXPECT_EQ(p[i].at("reading"), "");
+        }
+    EXPECT_NE(e.back().at("res"), "NULL");
+    EXPECT_EQ(p.back().at("res"), "NULL");
+    EXPECT_EQ(p.back().at("log_res"), "NULL");
+    EXPECT_EQ(p.back().at("status"), "not shared: a site's counts are below min_count");
+    // The alliance (shareable) lists the city with why, pools nothing and draws no plot.
+    auto alliance = open_read(tmp / "out" / "alliance.gpkg");
+    const auto ww = rows(*alliance, "what_works");
+    ASSERT_EQ(ww.size(), 2u);
+    EXPECT_EQ(ww[0].at("res"), "NULL");
+    EXPECT_EQ(ww[0].at("note"), "not shared: a site's counts are below [publish] min_count");
+    EXPECT_EQ(ww[1].at("note"), "no city's pool can be shared");
+    EXPECT_FALSE(fs::exists(tmp / "out" / "forest_sports.png"));
+    // A merge of the public copy says the same.
+    fs::create_directories(tmp / "received");
+    fs::copy_file(tmp / "out" / "ciudad-generada_public.gpkg",
+                  tmp / "received" / "ciudad-generada_public.gpkg");
+    const RunResult m =
+        run_vigia({"merge", (tmp / "received").string(), "-o", (tmp / "merged").string()});
+    ASSERT_EQ(m.exit_code, 0) << m.err;
+    auto merged = open_read(tmp / "merged" / "alliance.gpkg");
+    EXPECT_EQ(rows(*merged, "what_works"), ww);
+}
+
+TEST_F(Programme, WithoutAPeriodTheWindowsComeFromTheCountedIncidentsOnly) {
+    // A record far outside the city, dated 2010, is not counted (outside the boundary) and
+    // must not make 2010–2013 look like months with data.
+    {
+        std::ofstream csv{tmp / "incidents.csv", std::ios::app};
+        csv << std::to_string(ProgrammeCity::kX0 - 50000) << ',' << ProgrammeCity::kY0
+            << ",2010-05-05 12:00:00\n";
+    }
+    std::string m = manifest(programme());
+    const std::string period = "period = { start = \"2014-01-01\", end = \"2015-12-31\" }\n";
+    m.erase(m.find(period), period.size());
+    const RunResult r = run(m);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto ds = open_read(tmp / "out" / "ciudad-generada.gpkg");
+    const auto e = rows(*ds, "intervention_effects");
+    EXPECT_EQ(e[0].at("before_from").substr(0, 5), "2014-") << e[0].at("before_from");
+    EXPECT_LE(num(e[0], "months_before"), 12);
+    EXPECT_EQ(e[0].at("months_before"), e[0].at("months_after"));
 }
 
 } // namespace
