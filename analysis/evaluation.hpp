@@ -69,9 +69,9 @@ struct Pooled {
     double estimate = 0, se = 0, ci_low = 0, ci_high = 0, z = 0, p = 1;
     double tau2 = 0; ///< between-study variance, truncated at 0
     double i2 = 0;   ///< I², in percent (as metafor)
-    double h2 = 1;   ///< H² = Q / (k − 1) (1 when k = 1)
-    double q = 0;    ///< Cochran's Q
-    double q_p = 1;  ///< its upper chi-square tail on k − 1 degrees of freedom
+    double h2 = 1; ///< H² = (τ² + s²) / s², as metafor (Q / (k − 1) when τ² > 0; 1 when k = 1)
+    double q = 0;   ///< Cochran's Q
+    double q_p = 1; ///< its upper chi-square tail on k − 1 degrees of freedom
 };
 
 /// Pools estimates `y` with sampling variances `v` (each > 0). Throws std::invalid_argument on

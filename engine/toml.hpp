@@ -27,6 +27,10 @@ struct TomlCheckFailed : std::logic_error {
 
 } // namespace vigia::engine::detail
 
+#ifdef TOMLPLUSPLUS_H
+#error "toml++ was included before engine/toml.hpp: include it only through engine/toml.hpp"
+#endif
+
 #pragma push_macro("NDEBUG")
 #undef NDEBUG
 #define TOML_ASSERT(expr)                                                                          \
