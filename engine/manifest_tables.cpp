@@ -31,6 +31,23 @@ std::int64_t parse_date(TableReader& r, const toml::node* n, const std::string& 
     r.fail(n, fmt::format("period.{} must be a date \"yyyy-mm-dd\"", key));
 }
 
+/// `categories = ["0401", "0502"]`: ICCS codes known to vigia, each once.
+void read_iccs_codes(TableReader& r, const toml::node& n, std::vector<std::string>& out) {
+    const toml::array* arr = n.as_array();
+    if (!arr) r.fail(&n, "categories must be a list of ICCS codes, e.g. [\"0401\", \"0501\"]");
+    for (const toml::node& item : *arr) {
+        const auto code = item.value<std::string>();
+        if (!code) r.fail(&item, "categories must be a list of ICCS codes (strings)");
+        if (!find_iccs(*code))
+            r.fail(&item, fmt::format("categories: '{}' is not an ICCS code known to vigia "
+                                      "(data/categories/iccs.csv lists them)",
+                                      *code));
+        if (std::find(out.begin(), out.end(), *code) != out.end())
+            r.fail(&item, fmt::format("categories: '{}' is listed twice", *code));
+        out.push_back(*code);
+    }
+}
+
 const toml::table& table_of(TableReader& r, const toml::node& n, const std::string& key) {
     if (!n.is_table()) r.fail(&n, fmt::format("'{}' must be a table {{ ... }}", key));
     return *n.as_table();
@@ -297,22 +314,7 @@ const KeyTable<AnalysisParams>& analysis_keys() {
             "categories", "list of ICCS codes", "codes of data/categories/iccs.csv", "none",
             "statistics per ICCS category too (each city needs a category map)",
             [](TableReader& r, const toml::node& n, AnalysisParams& a) {
-                const toml::array* arr = n.as_array();
-                if (!arr)
-                    r.fail(&n,
-                           "categories must be a list of ICCS codes, e.g. [\"0401\", \"0501\"]");
-                for (const toml::node& item : *arr) {
-                    const auto code = item.value<std::string>();
-                    if (!code) r.fail(&item, "categories must be a list of ICCS codes (strings)");
-                    if (!find_iccs(*code))
-                        r.fail(&item, fmt::format("categories: '{}' is not an ICCS code known to "
-                                                  "vigia (data/categories/iccs.csv lists them)",
-                                                  *code));
-                    if (std::find(a.categories.begin(), a.categories.end(), *code) !=
-                        a.categories.end())
-                        r.fail(&item, fmt::format("categories: '{}' is listed twice", *code));
-                    a.categories.push_back(*code);
-                }
+                read_iccs_codes(r, n, a.categories);
             },
             "categories",
             [](const AnalysisParams& a) -> std::optional<std::string> {
@@ -534,41 +536,58 @@ const KeyTable<CountsTable>& counts_keys() {
     return keys;
 }
 
+namespace {
+
+/// `kind = "police"`: lower-case letters, digits and '_', since it names outputs (`what`).
+template <class P> void kind_key(KeyTable<P>& k, std::string help, std::string what) {
+    k.custom(
+        "kind", "string", "lower-case letters, digits, '_'", "required", std::move(help),
+        [what](TableReader& r, const toml::node& n, P& f) {
+            if (!n.is_string()) r.fail(&n, "'kind' must be a string");
+            f.kind = *n.value<std::string>();
+            if (f.kind.empty() || f.kind.find_first_not_of(
+                                      "abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+                r.fail(&n, fmt::format("kind = \"{}\": use lower-case letters, digits and '_' "
+                                       "(it names {})",
+                                       f.kind, what));
+        },
+        {}, {}, true);
+}
+
+/// The keys that locate a layer of features in `source(p)`: path (required), layer, sql,
+/// encoding, crs, where and name_field.
+template <class P, class S>
+void feature_layer_keys(KeyTable<P>& k, S source, std::string path_help, std::string name_help) {
+    k.text(
+        "path", [source](auto& p) -> auto& { return source(p).path; }, std::move(path_help), true,
+        "path", true);
+    k.text(
+        "layer", [source](auto& p) -> auto& { return source(p).layer; },
+        "layer name, when the file has several");
+    sql_key(k, [source](auto& p) { return std::tie(source(p).layer, source(p).sql); });
+    encoding_key(
+        k, [source](auto& p) -> auto& { return source(p).encoding; });
+    k.text(
+        "crs", [source](auto& p) -> auto& { return source(p).crs; },
+        "the layer's CRS when the file has none");
+    k.text(
+        "where", [source](auto& p) -> auto& { return source(p).where; }, "OGR SQL attribute filter",
+        false, "where");
+    k.text(
+        "name_field", [source](auto& p) -> auto& { return source(p).name_field; },
+        std::move(name_help));
+}
+
+} // namespace
+
 const KeyTable<FacilityConfig>& facility_keys() {
     static const auto keys = [] {
         KeyTable<FacilityConfig> k{"[[city.facilities]]"};
-        k.custom(
-            "kind", "string", "lower-case letters, digits, '_'", "required",
-            "names the layers: coverage_<kind>, facilities_<kind>, ...",
-            [](TableReader& r, const toml::node& n, FacilityConfig& f) {
-                if (!n.is_string()) r.fail(&n, "'kind' must be a string");
-                f.kind = *n.value<std::string>();
-                if (f.kind.empty() ||
-                    f.kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
-                        std::string::npos)
-                    r.fail(&n, fmt::format("kind = \"{}\": use lower-case letters, digits and "
-                                           "'_' (it names the output layers)",
-                                           f.kind));
-            },
-            {}, {}, true);
-        k.text(
-            "path", [](auto& p) -> auto& { return p.source.path; },
-            "points, or polygons (parks: distance to the edge)", true, "path", true);
-        k.text(
-            "layer", [](auto& p) -> auto& { return p.source.layer; },
-            "layer name, when the file has several");
-        sql_key(k, [](auto& p) { return std::tie(p.source.layer, p.source.sql); });
-        encoding_key(
-            k, [](auto& p) -> auto& { return p.source.encoding; });
-        k.text(
-            "crs", [](auto& p) -> auto& { return p.source.crs; },
-            "the layer's CRS when the file has none");
-        k.text(
-            "where", [](auto& p) -> auto& { return p.source.where; }, "OGR SQL attribute filter",
-            false, "where");
-        k.text(
-            "name_field", [](auto& p) -> auto& { return p.source.name_field; },
-            "field naming the facilities");
+        kind_key(k, "names the layers: coverage_<kind>, facilities_<kind>, ...",
+                 "the output layers");
+        feature_layer_keys(
+            k, [](auto& p) -> auto& { return p.source; },
+            "points, or polygons (parks: distance to the edge)", "field naming the facilities");
         k.number(
             "radius_m", [](auto& p) -> auto& { return p.radius_m; }, 0, true, kInf,
             "reach of one facility, m", "required", "radius_m");
@@ -611,38 +630,11 @@ void read_window(TableReader& r, const toml::node& n, const std::string& key, in
 const KeyTable<InterventionConfig>& intervention_keys() {
     static const auto keys = [] {
         KeyTable<InterventionConfig> k{"[[city.interventions]]"};
-        k.custom(
-            "kind", "string", "lower-case letters, digits, '_'", "required",
-            "names the programme; sites of one kind are pooled across cities",
-            [](TableReader& r, const toml::node& n, InterventionConfig& f) {
-                if (!n.is_string()) r.fail(&n, "'kind' must be a string");
-                f.kind = *n.value<std::string>();
-                if (f.kind.empty() ||
-                    f.kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
-                        std::string::npos)
-                    r.fail(&n, fmt::format("kind = \"{}\": use lower-case letters, digits and "
-                                           "'_' (it names the forest plot)",
-                                           f.kind));
-            },
-            {}, {}, true);
-        k.text(
-            "path", [](auto& p) -> auto& { return p.source.path; },
-            "the sites: points (a radius around each) or polygons", true, "path", true);
-        k.text(
-            "layer", [](auto& p) -> auto& { return p.source.layer; },
-            "layer name, when the file has several");
-        sql_key(k, [](auto& p) { return std::tie(p.source.layer, p.source.sql); });
-        encoding_key(
-            k, [](auto& p) -> auto& { return p.source.encoding; });
-        k.text(
-            "crs", [](auto& p) -> auto& { return p.source.crs; },
-            "the layer's CRS when the file has none");
-        k.text(
-            "where", [](auto& p) -> auto& { return p.source.where; }, "OGR SQL attribute filter",
-            false, "where");
-        k.text(
-            "name_field", [](auto& p) -> auto& { return p.source.name_field; },
-            "field naming the sites");
+        kind_key(k, "names the programme; sites of one kind are pooled across cities",
+                 "the forest plot");
+        feature_layer_keys(
+            k, [](auto& p) -> auto& { return p.source; },
+            "the sites: points (a radius around each) or polygons", "field naming the sites");
         k.text(
             "start_field", [](auto& p) -> auto& { return p.start_field; },
             "field holding each site's start date (or give start)", false, "start_field");
@@ -711,20 +703,7 @@ const KeyTable<InterventionConfig>& intervention_keys() {
             "categories", "list of ICCS codes", "codes of data/categories/iccs.csv",
             "all incidents", "the offences the programme aims at (needs a category map)",
             [](TableReader& r, const toml::node& n, InterventionConfig& f) {
-                const toml::array* arr = n.as_array();
-                if (!arr) r.fail(&n, "categories must be a list of ICCS codes, e.g. [\"0401\"]");
-                for (const toml::node& item : *arr) {
-                    const auto code = item.value<std::string>();
-                    if (!code) r.fail(&item, "categories must be a list of ICCS codes (strings)");
-                    if (!find_iccs(*code))
-                        r.fail(&item, fmt::format("categories: '{}' is not an ICCS code known to "
-                                                  "vigia (data/categories/iccs.csv lists them)",
-                                                  *code));
-                    if (std::find(f.categories.begin(), f.categories.end(), *code) !=
-                        f.categories.end())
-                        r.fail(&item, fmt::format("categories: '{}' is listed twice", *code));
-                    f.categories.push_back(*code);
-                }
+                read_iccs_codes(r, n, f.categories);
             },
             "categories",
             [](const InterventionConfig& f) -> std::optional<std::string> {

@@ -1,4 +1,5 @@
 #include "io/forest_plot.hpp"
+#include "io/png_file.hpp"
 
 #include "analysis/error.hpp"
 #include "io/text.hpp"
@@ -441,38 +442,6 @@ void draw(cairo_t* cr, const ForestPlot& plot, const Layout& L) {
         }
 }
 
-/// Writes the PNG through stdio, so a failure to open or to flush reports errno. A file left
-/// half-written by a failure is not removed: `path` may be anything the caller named (even a
-/// device), and the caller, who chose the name, cleans up.
-void write_png(cairo_surface_t* surface, const fs::path& path) {
-    struct FileCloser {
-        void operator()(std::FILE* f) const noexcept { std::fclose(f); }
-    };
-    std::unique_ptr<std::FILE, FileCloser> file{std::fopen(path.c_str(), "wb")};
-    if (!file)
-        throw IoError{fmt::format("forest plot: cannot create '{}': {}", path.string(),
-                                  std::strerror(errno))};
-    struct Sink {
-        std::FILE* f;
-        int error = 0;
-    } sink{file.get()};
-    auto fail = [&](const char* why) {
-        throw IoError{fmt::format("forest plot: writing '{}' failed: {}", path.string(), why)};
-    };
-    const cairo_status_t st = cairo_surface_write_to_png_stream(
-        surface,
-        [](void* closure, const unsigned char* data, unsigned int length) {
-            auto* s = static_cast<Sink*>(closure);
-            if (std::fwrite(data, 1, length, s->f) == length) return CAIRO_STATUS_SUCCESS;
-            s->error = errno;
-            return CAIRO_STATUS_WRITE_ERROR;
-        },
-        &sink);
-    if (st != CAIRO_STATUS_SUCCESS)
-        fail(sink.error ? std::strerror(sink.error) : cairo_status_to_string(st));
-    if (std::fclose(file.release()) != 0) fail(std::strerror(errno));
-}
-
 } // namespace
 
 ForestAxis forest_axis(const ForestPlot& plot) {
@@ -558,7 +527,7 @@ void render_forest(const ForestPlot& plot, const fs::path& png, int width) {
                                       cairo_status_to_string(cairo_status(cr.get())))};
     }
     cairo_surface_flush(surface.get());
-    write_png(surface.get(), png);
+    write_png(surface.get(), png, "forest plot");
 }
 
 } // namespace vigia::io

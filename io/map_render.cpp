@@ -1,4 +1,5 @@
 #include "io/map_render.hpp"
+#include "io/png_file.hpp"
 
 #include "io/wkb_rings.hpp"
 
@@ -685,37 +686,6 @@ void draw(cairo_t* cr, const MapDoc& doc, const Layout& L, const std::string& wh
     }
     if (L.footer_scale) draw_scale_bar(cr, L.scale, L.scale_x, L.scale_y, u, false);
     if (L.footer_arrow) draw_north_arrow(cr, L.arrow_cx, L.arrow_top, u, false);
-}
-
-/// Writes the PNG through stdio, so a failure to open or to flush reports errno.
-void write_png(cairo_surface_t* surface, const fs::path& tmp, const std::string& where) {
-    struct FileCloser {
-        void operator()(std::FILE* f) const noexcept { std::fclose(f); }
-    };
-    std::unique_ptr<std::FILE, FileCloser> file{std::fopen(tmp.c_str(), "wb")};
-    if (!file)
-        throw IoError{
-            fmt::format("{}: cannot create {}: {}", where, tmp.string(), std::strerror(errno))};
-    struct Sink {
-        std::FILE* f;
-        int error = 0;
-    } sink{file.get()};
-    const cairo_status_t st = cairo_surface_write_to_png_stream(
-        surface,
-        [](void* closure, const unsigned char* data, unsigned int length) {
-            auto* s = static_cast<Sink*>(closure);
-            if (std::fwrite(data, 1, length, s->f) == length) return CAIRO_STATUS_SUCCESS;
-            s->error = errno;
-            return CAIRO_STATUS_WRITE_ERROR;
-        },
-        &sink);
-    if (st != CAIRO_STATUS_SUCCESS)
-        throw IoError{
-            fmt::format("{}: writing {} failed: {}", where, tmp.string(),
-                        sink.error ? std::strerror(sink.error) : cairo_status_to_string(st))};
-    if (std::fclose(file.release()) != 0)
-        throw IoError{
-            fmt::format("{}: writing {} failed: {}", where, tmp.string(), std::strerror(errno))};
 }
 
 /// Removes the temporary file unless released.
