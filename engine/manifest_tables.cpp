@@ -717,22 +717,32 @@ const KeyTable<InterventionConfig>& intervention_keys() {
     return keys;
 }
 
+namespace {
+
+/// The keys of a polygon layer read as it is: path (required, echoed as `path_echo`), layer,
+/// sql, encoding, crs and where.
+void polygon_layer_keys(KeyTable<io::FeatureSourceSpec>& k, std::string path_help,
+                        std::string path_echo) {
+    k.text(
+        "path", [](auto& p) -> auto& { return p.path; }, std::move(path_help), true,
+        std::move(path_echo), true);
+    k.text(
+        "layer", [](auto& p) -> auto& { return p.layer; }, "layer name, when the file has several");
+    sql_key(k, [](auto& p) { return std::tie(p.layer, p.sql); });
+    encoding_key(
+        k, [](auto& p) -> auto& { return p.encoding; });
+    k.text(
+        "crs", [](auto& p) -> auto& { return p.crs; }, "the layer's CRS when it has none");
+    k.text(
+        "where", [](auto& p) -> auto& { return p.where; }, "OGR SQL attribute filter");
+}
+
+} // namespace
+
 const KeyTable<io::FeatureSourceSpec>& control_keys() {
     static const auto keys = [] {
         KeyTable<io::FeatureSourceSpec> k{"[[city.interventions]] control"};
-        k.text(
-            "path", [](auto& p) -> auto& { return p.path; }, "the control area's polygons", true,
-            "path", true);
-        k.text(
-            "layer", [](auto& p) -> auto& { return p.layer; },
-            "layer name, when the file has several");
-        sql_key(k, [](auto& p) { return std::tie(p.layer, p.sql); });
-        encoding_key(
-            k, [](auto& p) -> auto& { return p.encoding; });
-        k.text(
-            "crs", [](auto& p) -> auto& { return p.crs; }, "the layer's CRS when it has none");
-        k.text(
-            "where", [](auto& p) -> auto& { return p.where; }, "OGR SQL attribute filter");
+        polygon_layer_keys(k, "the control area's polygons", "path");
         return k;
     }();
     return keys;
@@ -741,19 +751,7 @@ const KeyTable<io::FeatureSourceSpec>& control_keys() {
 const KeyTable<io::FeatureSourceSpec>& population_keys() {
     static const auto keys = [] {
         KeyTable<io::FeatureSourceSpec> k{"population"};
-        k.text(
-            "path", [](auto& p) -> auto& { return p.path; }, "residents per polygon", true,
-            "population_path", true);
-        k.text(
-            "layer", [](auto& p) -> auto& { return p.layer; },
-            "layer name, when the file has several");
-        sql_key(k, [](auto& p) { return std::tie(p.layer, p.sql); });
-        encoding_key(
-            k, [](auto& p) -> auto& { return p.encoding; });
-        k.text(
-            "crs", [](auto& p) -> auto& { return p.crs; }, "the layer's CRS when it has none");
-        k.text(
-            "where", [](auto& p) -> auto& { return p.where; }, "OGR SQL attribute filter");
+        polygon_layer_keys(k, "residents per polygon", "population_path");
         k.text(
             "field", [](auto& p) -> auto& { return p.value_field; }, "the residents field", true,
             "population_field");
