@@ -63,32 +63,24 @@ public:
     /// around it; one on the edge two targets share is in both (as in an overlap).
     template <class T, class B> bool locate(double x, double y, T&& target, B&& buffer) const {
         const BPoint p{x, y};
-        bool in_target = false;
-        std::size_t buffers[8];
-        std::size_t n_buffers = 0;
-        bool more_buffers = false;
+        bool in_target = false, in_buffer = false;
         for (auto it = m_tree.qbegin(bgi::intersects(p)); it != m_tree.qend(); ++it) {
             const std::size_t i = it->second;
             if (!bg::covered_by(p, m_shapes[i])) continue;
             if (i < m_sites) {
                 in_target = true;
                 target(i);
-            } else if (n_buffers < 8) {
-                buffers[n_buffers++] = i - m_sites;
             } else {
-                more_buffers = true;
+                in_buffer = true;
             }
         }
         if (in_target) return false;
-        if (more_buffers) { // rare: more than 8 buffers overlap here; look them up again
+        if (in_buffer) { // the buffers, once no target holds the point (a second, rare query)
             for (auto it = m_tree.qbegin(bgi::intersects(p)); it != m_tree.qend(); ++it)
                 if (it->second >= m_sites && bg::covered_by(p, m_shapes[it->second]))
                     buffer(it->second - m_sites);
             return false;
         }
-        for (std::size_t b = 0; b < n_buffers; ++b)
-            buffer(buffers[b]);
-        if (n_buffers > 0) return false;
         // The default control is everything else in the city (incidents are inside it).
         return m_default_control || m_control.locate(x, y) >= 0;
     }

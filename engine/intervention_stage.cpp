@@ -26,12 +26,6 @@ Month month_at(std::int64_t seconds) {
     return analysis::month_of(t.year, t.month);
 }
 
-/// The first instant of a month, in civil seconds.
-std::int64_t month_start(Month m) {
-    const int year = m >= 0 ? m / 12 : (m - 11) / 12;
-    return io::days_from_civil(year, m - year * 12 + 1, 1) * 86400;
-}
-
 std::string day_text(std::int64_t seconds) {
     return io::format_iso(seconds).substr(0, 10);
 }
@@ -306,6 +300,11 @@ KindResult evaluate_kind(const InterventionInput& in, const InterventionConfig& 
 }
 
 } // namespace
+
+std::int64_t month_start(Month m) {
+    const int year = m >= 0 ? m / 12 : (m - 11) / 12;
+    return io::days_from_civil(year, m - year * 12 + 1, 1) * 86400;
+}
 
 InterventionResults intervention_stage(const InterventionInput& in) {
     InterventionResults out;

@@ -64,6 +64,9 @@ struct InterventionInput {
     const std::vector<std::string>* iccs_of_category = nullptr; ///< empty without a map
 };
 
+/// The first instant of a month (analysis::month_of), in civil seconds.
+std::int64_t month_start(analysis::Month m);
+
 /// Reads each kind's sites (and control) and evaluates them. Throws InputError when a kind
 /// has no site that can be evaluated (naming every site and why), when the control area is
 /// empty, or when the data have no monthly times.

@@ -1,5 +1,5 @@
 #include "io/forest_plot.hpp"
-#include "io/png_file.hpp"
+#include "io/cairo_util.hpp"
 
 #include "analysis/error.hpp"
 #include "io/text.hpp"
@@ -23,15 +23,6 @@ namespace vigia::io {
 namespace fs = std::filesystem;
 
 namespace {
-
-struct SurfaceDeleter {
-    void operator()(cairo_surface_t* s) const noexcept { cairo_surface_destroy(s); }
-};
-struct ContextDeleter {
-    void operator()(cairo_t* c) const noexcept { cairo_destroy(c); }
-};
-using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
-using ContextPtr = std::unique_ptr<cairo_t, ContextDeleter>;
 
 struct Colour {
     double r = 0, g = 0, b = 0, a = 1;

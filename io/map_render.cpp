@@ -1,5 +1,5 @@
 #include "io/map_render.hpp"
-#include "io/png_file.hpp"
+#include "io/cairo_util.hpp"
 
 #include "io/wkb_rings.hpp"
 
@@ -35,15 +35,6 @@ using wkb::Affine;
 using wkb::Rings;
 using wkb::WkbError;
 using wkb::WkbReader;
-
-struct SurfaceDeleter {
-    void operator()(cairo_surface_t* s) const noexcept { cairo_surface_destroy(s); }
-};
-struct ContextDeleter {
-    void operator()(cairo_t* c) const noexcept { cairo_destroy(c); }
-};
-using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
-using ContextPtr = std::unique_ptr<cairo_t, ContextDeleter>;
 
 constexpr const char* kFont = "DejaVu Sans";
 constexpr int kMinWidth = 200, kMaxWidth = 16000, kCairoMaxSide = 32767;

@@ -3,7 +3,6 @@
 
 #include "engine/labels.hpp"
 #include "engine/stages/stages.hpp"
-#include "io/time_parse.hpp"
 
 #include <fmt/format.h>
 
@@ -37,11 +36,9 @@ std::pair<std::int64_t, std::int64_t> data_span(const CityContext& ctx) {
         const analysis::AreaCounts& ac = ctx.counts->counts;
         for (std::size_t r = 0; r < ac.size(); ++r) {
             if (ac.year[r] <= 0 || ac.month[r] <= 0) continue;
-            const std::int64_t start = io::days_from_civil(ac.year[r], ac.month[r], 1) * kDay;
-            const int ny = ac.month[r] == 12 ? ac.year[r] + 1 : ac.year[r];
-            const int nm = ac.month[r] == 12 ? 1 : ac.month[r] + 1;
-            first = std::min(first, start);
-            end = std::max(end, io::days_from_civil(ny, nm, 1) * kDay);
+            const analysis::Month m = analysis::month_of(ac.year[r], ac.month[r]);
+            first = std::min(first, month_start(m));
+            end = std::max(end, month_start(m + 1));
         }
     }
     if (end == std::numeric_limits<std::int64_t>::min())

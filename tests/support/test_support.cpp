@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -146,6 +147,35 @@ std::vector<std::string> field_names(GDALDataset& ds, const std::string& layer) 
     for (int i = 0; i < d->GetFieldCount(); ++i)
         out.push_back(d->GetFieldDefn(i)->GetNameRef());
     return out;
+}
+
+Rgb Image::at(double x, double y) const {
+    const auto i = static_cast<std::size_t>(std::floor(y)) * static_cast<std::size_t>(width) +
+                   static_cast<std::size_t>(std::floor(x));
+    return {band[0][i], band[1][i], band[2][i]};
+}
+
+Image read_png(const fs::path& path) {
+    io::register_gdal();
+    GDALDatasetUniquePtr ds{GDALDataset::Open(path.c_str(), GDAL_OF_RASTER)};
+    Image img;
+    if (!ds) {
+        ADD_FAILURE() << "cannot open " << path;
+        return img;
+    }
+    EXPECT_STREQ(ds->GetDriver()->GetDescription(), "PNG");
+    EXPECT_GE(ds->GetRasterCount(), 3);
+    img.width = ds->GetRasterXSize();
+    img.height = ds->GetRasterYSize();
+    for (int b = 0; b < 3 && b < ds->GetRasterCount(); ++b) {
+        img.band[b].resize(static_cast<std::size_t>(img.width) *
+                           static_cast<std::size_t>(img.height));
+        EXPECT_EQ(ds->GetRasterBand(b + 1)->RasterIO(GF_Read, 0, 0, img.width, img.height,
+                                                     img.band[b].data(), img.width, img.height,
+                                                     GDT_Byte, 0, 0),
+                  CE_None);
+    }
+    return img;
 }
 
 } // namespace vigia::test

@@ -51,6 +51,22 @@ double sum_field(GDALDataset& ds, const std::string& layer, const std::string& f
 std::map<std::string, std::string> run_info(GDALDataset& ds);
 /// Names of the layers, in order.
 std::vector<std::string> layer_names(GDALDataset& ds);
+/// An 8-bit RGB pixel.
+struct Rgb {
+    int r = 0, g = 0, b = 0;
+};
+
+/// A PNG read back through GDAL's PNG driver, as 8-bit RGB.
+struct Image {
+    int width = 0, height = 0;
+    std::vector<unsigned char> band[3];
+    /// The pixel holding (x, y) (pixel coordinates, fractions floored).
+    Rgb at(double x, double y) const;
+};
+
+/// Reads a PNG, failing the test when it is not one or has fewer than 3 bands.
+Image read_png(const std::filesystem::path& path);
+
 /// Names of a layer's fields, in order.
 std::vector<std::string> field_names(GDALDataset& ds, const std::string& layer);
 

@@ -17,47 +17,12 @@
 // which is linked into the same test program.
 
 using namespace vigia;
+using vigia::test::Image;
+using vigia::test::read_png;
+using vigia::test::Rgb;
 using vigia::test::TempDir;
 
 namespace {
-
-struct Rgb {
-    int r = 0, g = 0, b = 0;
-};
-
-/// The PNG read back through GDAL's PNG driver, as 8-bit RGB.
-struct Image {
-    int width = 0, height = 0;
-    std::vector<unsigned char> band[3];
-    Rgb at(int x, int y) const {
-        const auto i = static_cast<std::size_t>(y) * static_cast<std::size_t>(width) +
-                       static_cast<std::size_t>(x);
-        return {band[0][i], band[1][i], band[2][i]};
-    }
-};
-
-Image read_png(const std::filesystem::path& path) {
-    io::register_gdal();
-    GDALDatasetUniquePtr ds{GDALDataset::Open(path.c_str(), GDAL_OF_RASTER)};
-    Image img;
-    if (!ds) {
-        ADD_FAILURE() << "cannot open " << path;
-        return img;
-    }
-    EXPECT_STREQ(ds->GetDriver()->GetDescription(), "PNG");
-    EXPECT_GE(ds->GetRasterCount(), 3);
-    img.width = ds->GetRasterXSize();
-    img.height = ds->GetRasterYSize();
-    for (int b = 0; b < 3 && b < ds->GetRasterCount(); ++b) {
-        img.band[b].resize(static_cast<std::size_t>(img.width) *
-                           static_cast<std::size_t>(img.height));
-        EXPECT_EQ(ds->GetRasterBand(b + 1)->RasterIO(GF_Read, 0, 0, img.width, img.height,
-                                                     img.band[b].data(), img.width, img.height,
-                                                     GDT_Byte, 0, 0),
-                  CE_None);
-    }
-    return img;
-}
 
 bool dark(const Rgb& c) {
     return c.r < 128 && c.g < 128 && c.b < 128;

@@ -12,6 +12,9 @@
 #include <sstream>
 
 using namespace vigia;
+using vigia::test::Image;
+using vigia::test::read_png;
+using vigia::test::Rgb;
 using vigia::test::TempDir;
 
 // fontconfig, under cairo's toy text API, leaks about 1 KB once per process on Debian 12 (a
@@ -77,44 +80,6 @@ Ring square(double cx, double cy, double side, bool ccw = true) {
     if (!ccw) std::reverse(r.begin(), r.end());
     r.push_back(r.front());
     return r;
-}
-
-struct Rgb {
-    int r = 0, g = 0, b = 0;
-};
-
-/// The PNG read back through GDAL (its PNG driver), as 8-bit RGB.
-struct Image {
-    int width = 0, height = 0;
-    std::vector<unsigned char> band[3];
-    Rgb at(double x, double y) const {
-        const auto i = static_cast<std::size_t>(std::floor(y)) * static_cast<std::size_t>(width) +
-                       static_cast<std::size_t>(std::floor(x));
-        return {band[0][i], band[1][i], band[2][i]};
-    }
-};
-
-Image read_png(const std::filesystem::path& path) {
-    io::register_gdal();
-    GDALDatasetUniquePtr ds{GDALDataset::Open(path.c_str(), GDAL_OF_RASTER)};
-    Image img;
-    if (!ds) {
-        ADD_FAILURE() << "cannot open " << path;
-        return img;
-    }
-    EXPECT_STREQ(ds->GetDriver()->GetDescription(), "PNG");
-    EXPECT_GE(ds->GetRasterCount(), 3);
-    img.width = ds->GetRasterXSize();
-    img.height = ds->GetRasterYSize();
-    for (int b = 0; b < 3 && b < ds->GetRasterCount(); ++b) {
-        img.band[b].resize(static_cast<std::size_t>(img.width) *
-                           static_cast<std::size_t>(img.height));
-        EXPECT_EQ(ds->GetRasterBand(b + 1)->RasterIO(GF_Read, 0, 0, img.width, img.height,
-                                                     img.band[b].data(), img.width, img.height,
-                                                     GDT_Byte, 0, 0),
-                  CE_None);
-    }
-    return img;
 }
 
 bool near(const Rgb& c, int r, int g, int b, int tol = 12) {

@@ -1,4 +1,4 @@
-#include "io/png_file.hpp"
+#include "io/cairo_util.hpp"
 
 #include "analysis/error.hpp"
 
