@@ -9,7 +9,7 @@ OUT_DIR   ?= out/demo
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps deps-test configure build demo test test-format test-sanitize test-fuzz bench format clean
+.PHONY: all deps deps-test deps-browser configure build demo test test-format test-sanitize test-fuzz bench format clean
 
 # Any ASan, LeakSanitizer or UBSan report fails the test that produced it. tests/lsan.supp
 # lists the third-party leaks that are not Vigía's (each with its reason).
@@ -28,6 +28,19 @@ deps:
 deps-test:
 	@scripts/install-deps.sh --test
 
+# playwright-core for tests/browser/check_report.mjs (the report tests' headless Chromium), as
+# pinned by tests/browser/package-lock.json; installed again only when the lock is newer than
+# the install. The install's time is that of node_modules/.package-lock.json, which npm writes
+# at every install: the files unpacked from a package may keep the tarball's old dates.
+# playwright-core drives Debian's /usr/bin/chromium: no browser is downloaded.
+BROWSER_DIR = tests/browser
+deps-browser: deps-test
+	@if [ ! -f $(BROWSER_DIR)/node_modules/playwright-core/package.json ] || \
+	    [ $(BROWSER_DIR)/package-lock.json -nt $(BROWSER_DIR)/node_modules/.package-lock.json ]; then \
+	  echo "vigia: npm ci in $(BROWSER_DIR)"; \
+	  cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --silent; \
+	fi
+
 configure: deps
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS) >/dev/null
 
@@ -37,7 +50,7 @@ build: configure
 demo: build
 	@$(BUILD_DIR)/bin/vigia demo -o $(OUT_DIR) --overwrite
 
-test: deps-test build
+test: deps-test deps-browser build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory test-format
 	@$(MAKE) --no-print-directory test-sanitize

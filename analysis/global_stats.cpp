@@ -198,6 +198,27 @@ double gini(std::vector<double> x) {
     return 2.0 * weighted / (n * total) - (n + 1.0) / n;
 }
 
+std::vector<double> lorenz_curve(std::vector<double> counts, std::size_t steps) {
+    const double total = std::accumulate(counts.begin(), counts.end(), 0.0);
+    if (counts.empty() || steps == 0 || !(total > 0)) return {};
+    std::sort(counts.begin(), counts.end());
+    const double n = static_cast<double>(counts.size());
+    std::vector<double> curve(steps + 1);
+    // cum = the share held by the first `place` places; the curve is linear across a place.
+    double cum = 0;
+    std::size_t place = 0;
+    for (std::size_t k = 0; k <= steps; ++k) {
+        const double at = static_cast<double>(k) / static_cast<double>(steps) * n; // places
+        while (place < counts.size() && static_cast<double>(place + 1) <= at)
+            cum += counts[place++];
+        const double part = place < counts.size() ? (at - static_cast<double>(place)) : 0.0;
+        curve[k] = (cum + part * (place < counts.size() ? counts[place] : 0.0)) / total;
+    }
+    curve.front() = 0;
+    curve.back() = 1;
+    return curve;
+}
+
 Concentration concentration(const std::vector<double>& counts, const std::vector<double>& area) {
     Concentration c;
     const std::size_t n = counts.size();

@@ -62,6 +62,13 @@ struct Concentration {
 };
 Concentration concentration(const std::vector<double>& counts, const std::vector<double>& area);
 
+/// The Lorenz curve of non-negative counts over places: L(p) at p = k/steps, k = 0 … steps,
+/// the share of all counts held by the share p of places holding the fewest (places in
+/// ascending order of count, the curve linear within a place). L(0) = 0, L(1) = 1; the Gini
+/// of the counts is 1 − 2∫L, which the trapezoids over these points approach as steps grows.
+/// Empty when the counts sum to zero or `steps` is 0.
+std::vector<double> lorenz_curve(std::vector<double> counts, std::size_t steps);
+
 /// Gini of non-negative values: 2 Σ i x_(i) / (n Σx) − (n + 1)/n, x ascending.
 double gini(std::vector<double> x);
 

@@ -324,6 +324,22 @@ double bh_cut(const std::vector<double>& p, std::size_t m, double alpha) {
 
 } // namespace
 
+double sen_slope(const std::vector<double>& series) {
+    std::vector<double> slopes;
+    for (std::size_t i = 0; i < series.size(); ++i)
+        for (std::size_t j = i + 1; j < series.size(); ++j)
+            if (std::isfinite(series[i]) && std::isfinite(series[j]))
+                slopes.push_back((series[j] - series[i]) / static_cast<double>(j - i));
+    if (slopes.empty()) return std::numeric_limits<double>::quiet_NaN();
+    const std::size_t h = slopes.size() / 2;
+    std::nth_element(slopes.begin(), slopes.begin() + static_cast<std::ptrdiff_t>(h), slopes.end());
+    const double upper = slopes[h];
+    if (slopes.size() % 2) return upper;
+    const double lower =
+        *std::max_element(slopes.begin(), slopes.begin() + static_cast<std::ptrdiff_t>(h));
+    return (lower + upper) / 2;
+}
+
 TrendTest mann_kendall(const float* series, std::size_t n, double alpha) {
     // An allocation failure propagates: a trend of "no trend" would be a silent wrong answer.
     std::vector<float> values, scratch;

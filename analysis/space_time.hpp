@@ -94,6 +94,10 @@ struct TrendTest {
 /// McLeod 1994), 0 when S = 0 or Var(S) = 0; p = erfc(|z|/√2).
 TrendTest mann_kendall(const float* series, std::size_t n, double alpha = 0.05);
 
+/// Sen's slope (Sen 1968) of a series at equal steps: the median of (x_j − x_i)/(j − i) over
+/// every pair i < j of finite values (R trend::sens.slope). NaN with fewer than two values.
+double sen_slope(const std::vector<double>& series);
+
 // ---------------------------------------------------------------- emerging hot spots
 
 enum class EhsaCategory : std::int8_t {

@@ -26,7 +26,8 @@ namespace vigia::engine {
 namespace fs = std::filesystem;
 
 std::vector<fs::path> alliance_paths(const fs::path& dir) {
-    return {dir / "alliance.gpkg", dir / "alliance.csv", dir / "alliance.png"};
+    return {dir / "alliance.gpkg", dir / "alliance.csv", dir / "alliance.png",
+            dir / "alliance_report.html"};
 }
 
 namespace {

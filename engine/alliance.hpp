@@ -16,7 +16,8 @@ namespace vigia::engine {
 void write_alliance(const std::filesystem::path& dir, const std::vector<CityResult>& cities,
                     bool overwrite, Language language = Language::en, double min_count = 0);
 
-/// The alliance file paths in `dir`: alliance.gpkg, alliance.csv and alliance.png.
+/// The alliance file paths in `dir`: alliance.gpkg, alliance.csv, alliance.png and
+/// alliance_report.html (engine/report.hpp writes the last).
 std::vector<std::filesystem::path> alliance_paths(const std::filesystem::path& dir);
 
 } // namespace vigia::engine

@@ -1,4 +1,5 @@
 #include "engine/batch.hpp"
+#include "engine/report.hpp"
 
 #include "analysis/error.hpp"
 #include "engine/alliance.hpp"
@@ -69,6 +70,8 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
                 continue;
             for (const auto& p : city_paths(manifest, city, options.out_dir))
                 outputs.push_back(p);
+            if (options.private_report)
+                outputs.push_back(options.out_dir / (city.slug + "_report_private.html"));
         }
         std::string existing;
         for (const auto& p : outputs)
@@ -107,6 +110,10 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
             for (io::GpkgWriter* w : {r.files->full.get(), r.files->pub.get()})
                 if (w) present(w->temporary_path(), w->layers(), language, breaks);
             r.files->commit();
+            // The pages are made from the files now in place (engine/report.hpp).
+            write_city_report(options.out_dir, r.slug, true, options.overwrite);
+            if (options.private_report)
+                write_city_report(options.out_dir, r.slug, false, options.overwrite);
             std::fputs(summary(r).c_str(), out);
             std::fflush(out);
             committed.push_back(std::move(r));
@@ -119,9 +126,14 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
     if (!result.done.empty() && options.alliance) {
         write_alliance(options.out_dir, result.done, options.overwrite, manifest.analysis.language,
                        manifest.publish.min_count);
+        std::vector<MissingCity> missing;
+        for (const CityFailure& f : result.failed)
+            missing.push_back({f.slug, f.message});
+        write_alliance_report(options.out_dir, missing, options.overwrite);
         const auto paths = alliance_paths(options.out_dir);
-        std::fprintf(out, "alliance: %s, %s and %s (%zu cities)\n", paths[0].string().c_str(),
-                     paths[1].string().c_str(), paths[2].string().c_str(), result.done.size());
+        std::fprintf(out, "alliance: %s, %s, %s and %s (%zu cities)\n", paths[0].string().c_str(),
+                     paths[1].string().c_str(), paths[2].string().c_str(),
+                     paths[3].string().c_str(), result.done.size());
     }
     return result;
 }

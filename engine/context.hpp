@@ -82,6 +82,20 @@ struct CityContext {
     };
     std::vector<Category> by_category;
     std::optional<TimeResults> time; ///< space-time cube and near repeat
+    /// The city's incidents per calendar month, first to last month with data, and its trend
+    /// (docs/methods.md §20).
+    /// Months a series needs for its trend test (ArcGIS's Emerging Hot Spot Analysis asks for
+    /// ten time steps before it reads a Mann–Kendall trend).
+    static constexpr std::size_t kMinTrendMonths = 10;
+    struct Monthly {
+        std::int32_t first = 0;        ///< analysis::month_of of the first month
+        std::vector<double> incidents; ///< per month
+        double without_month = 0;      ///< counted incidents whose month is unknown
+        analysis::TrendTest trend;
+        double sen_slope = 0; ///< incidents per month
+        bool tested = false;  ///< enough months for the trend test (kMinTrendMonths)
+    };
+    std::optional<Monthly> monthly;
     std::optional<CoverageResults> coverage;
     std::optional<InterventionResults> interventions; ///< [[city.interventions]]
     /// The comparable metrics of all incidents and of each category (the city_stats table).

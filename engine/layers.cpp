@@ -268,6 +268,20 @@ LayerRegistry make_city_layers() {
         c.columns.push_back(col("no_hour", T::real, S::count));
         c.columns.push_back(col("total", T::real, S::count));
     }
+    r.add({"monthly",
+           LayerGeometry::none,
+           {col("month", T::text), col("incidents", T::real, S::count)},
+           false,
+           false,
+           false,
+           "none"});
+    r.add({"lorenz",
+           LayerGeometry::none,
+           {col("category", T::text), col("place_share", T::real), col("incident_share", T::real)},
+           false,
+           true,
+           false,
+           "none"});
     r.add({"unmapped_categories",
            LayerGeometry::none,
            {col("label", T::text), col("incidents", T::real, S::count)},

@@ -1,4 +1,5 @@
 #include "engine/merge.hpp"
+#include "engine/report.hpp"
 
 #include "analysis/error.hpp"
 #include "analysis/grid.hpp"
@@ -279,9 +280,17 @@ MergeResult merge_cities(const MergeOptions& options, std::FILE* out) {
     write_alliance(options.out_dir, cities, options.overwrite, language, min_count);
     for (const CityResult& c : cities)
         result.merged.push_back(c.slug);
+    std::vector<MissingCity> missing;
+    for (const std::string& t : result.missing)
+        missing.push_back({t, "no city file for this task of the plan"});
+    std::map<std::string, fs::path> city_dirs;
+    for (const CityFile& f : files)
+        city_dirs[f.slug] = f.path.parent_path();
+    write_alliance_report(options.out_dir, missing, options.overwrite, city_dirs);
     const auto paths = alliance_paths(options.out_dir);
-    std::fprintf(out, "alliance: %s, %s and %s (%zu cities merged)\n", paths[0].string().c_str(),
-                 paths[1].string().c_str(), paths[2].string().c_str(), cities.size());
+    std::fprintf(out, "alliance: %s, %s, %s and %s (%zu cities merged)\n",
+                 paths[0].string().c_str(), paths[1].string().c_str(), paths[2].string().c_str(),
+                 paths[3].string().c_str(), cities.size());
     return result;
 }
 

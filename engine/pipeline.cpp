@@ -24,6 +24,7 @@ std::vector<std::filesystem::path> city_paths(const Manifest& m, const CityConfi
     std::vector<std::filesystem::path> p{
         dir / (city.slug + ".gpkg"), dir / (city.slug + "_kde.tif"), dir / (city.slug + ".png")};
     if (m.publish.enabled) p.push_back(dir / (city.slug + "_public.gpkg"));
+    p.push_back(dir / (city.slug + "_report.html"));
     for (const InterventionConfig& iv : city.interventions)
         p.push_back(dir / fmt::format("{}_forest_{}.png", city.slug, iv.kind));
     return p;

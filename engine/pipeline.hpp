@@ -25,6 +25,8 @@ struct RunOptions {
     /// Write the alliance files (false for `vigia run --task`: a task writes only its city's
     /// files, and `vigia merge` the alliance's).
     bool alliance = true;
+    /// Also write each city's private report (<slug>_report_private.html).
+    bool private_report = false;
 };
 
 /// What a city's run produced, for the on-screen summary.

@@ -24,8 +24,12 @@ test_packages=(
   parallel                      # GNU Parallel: the plan | parallel | merge test
   slurm-wlm munge               # the single-node Slurm cluster of tests/slurm/ (slurmctld, slurmd, sbatch)
   python3-yaml                  # PyYAML: the structure check of deploy/k8s/ (tests/k8s/)
+  chromium                      # headless browser of the report tests, tests/browser
+  nodejs                        # Node.js: runs tests/browser/check_report.mjs (playwright-core)
 )
+test_mode=0
 if [ "${1:-}" = "--test" ]; then
+  test_mode=1
   packages+=("${test_packages[@]}")
 fi
 
@@ -35,14 +39,31 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# apt-get install, as root or through sudo; the package lists are updated once, first.
+updated=0
+apt_install() {
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "vigia: need root or sudo to install: $*" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  if [ $updated -eq 0 ]; then
+    $sudo apt-get update -qq
+    updated=1
+  fi
+  $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
 
-echo "vigia: installing missing Debian packages: ${missing[*]}"
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "vigia: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
-  sudo="sudo"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "vigia: installing missing Debian packages: ${missing[*]}"
+  apt_install "${missing[@]}"
 fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# npm, for `npm ci` in tests/browser (make deps-browser). NodeSource's nodejs bundles its own
+# npm and conflicts with Debian's npm package, so Debian's is installed only when, after the
+# step above, no npm is on the PATH.
+if [ $test_mode -eq 1 ] && ! command -v npm >/dev/null; then
+  echo "vigia: installing missing Debian packages: npm"
+  apt_install npm
+fi

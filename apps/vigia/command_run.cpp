@@ -21,6 +21,7 @@ int run_manifest_file(const std::string& manifest, const std::string& out_dir,
     options.out_dir = out_dir;
     options.overwrite = overwrite;
     options.quiet = quiet;
+    options.private_report = selection.private_report;
     std::vector<std::string> cities = selection.cities;
     if (!selection.task.empty()) {
         // One task of the plan: that city's files only; the alliance's come from merge.
@@ -69,6 +70,9 @@ public:
         sub->add_option("--threads", m_threads,
                         "Cores the run may use (default: all); results do not depend on it")
             ->check(CLI::PositiveNumber);
+        sub->add_flag("--private", m_sel.private_report,
+                      "Also write each city's private report (<slug>_report_private.html): "
+                      "rejected records and warnings; not for publication");
         sub->add_flag("--overwrite", m_overwrite, "Replace existing outputs");
         sub->add_flag("-q,--quiet", m_quiet, "No progress on stderr");
         sub->add_option("--neighbourhood-m", m_over.neighbourhood_m,

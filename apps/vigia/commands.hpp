@@ -26,6 +26,7 @@ std::unique_ptr<Command> make_info_command();
 std::unique_ptr<Command> make_keys_command();
 std::unique_ptr<Command> make_plan_command();
 std::unique_ptr<Command> make_merge_command();
+std::unique_ptr<Command> make_report_command();
 
 /// Command-line overrides of the manifest's [analysis] table (unset: keep the manifest's).
 struct AnalysisOverrides {
@@ -39,6 +40,7 @@ struct RunSelection {
     std::vector<std::string> cities; ///< --city slugs (all when empty)
     std::string task;                ///< --task: "", a number, or "env"
     bool skip_complete = false;      ///< --skip-complete
+    bool private_report = false;     ///< --private: also the private report pages
 };
 
 /// Shared by run and demo: runs a manifest and returns the exit code.

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     commands.push_back(app::make_keys_command());
     commands.push_back(app::make_plan_command());
     commands.push_back(app::make_merge_command());
+    commands.push_back(app::make_report_command());
     std::vector<CLI::App*> subs;
     for (auto& c : commands)
         subs.push_back(c->setup(app));

@@ -1,6 +1,7 @@
 // The metrics stage: the numbers cities are compared on (the city_stats table and the
 // alliance's), from every stage's statistics, for all incidents and each category.
 
+#include "analysis/global_stats.hpp"
 #include "engine/iccs.hpp"
 #include "engine/publish.hpp"
 #include "engine/stages/stages.hpp"
@@ -44,6 +45,13 @@ std::vector<CityStat> comparable_metrics(const CityContext& o) {
             s.category = "all";
             m.push_back(std::move(s));
         }
+    if (o.monthly) {
+        const CityContext::Monthly& mo = *o.monthly;
+        m.push_back({"months", static_cast<double>(mo.incidents.size()), "months"});
+        m.push_back({"trend_mk_z", mo.tested ? mo.trend.z : nan, "z"});
+        m.push_back({"trend_mk_p", mo.tested ? mo.trend.p : nan, "p"});
+        m.push_back({"trend_sen_slope", mo.tested ? mo.sen_slope : nan, "incidents/month"});
+    }
     if (o.clock) {
         const double n = o.clock->with_time + o.clock->without_time + o.clock->without_day;
         m.push_back({"time_missing_share", n > 0 ? o.clock->without_time / n : nan, "share"});
@@ -90,6 +98,31 @@ void emit_stats(io::LayerData& d, const std::vector<CityStat>& metrics, const Ci
     d.columns.push_back({"description", std::move(desc)});
 }
 
+/// The Lorenz curve of the cells' counts, all incidents and each category, at every
+/// hundredth of the cells (docs/methods.md §20): the curve the report draws with the Gini.
+void emit_lorenz(const CityContext& ctx, LayerSink& sink) {
+    constexpr std::size_t steps = 100;
+    std::vector<std::string> category;
+    std::vector<double> place, share;
+    auto add = [&](const std::string& code, const std::vector<double>& counts) {
+        const std::vector<double> curve = analysis::lorenz_curve(counts, steps);
+        for (std::size_t k = 0; k < curve.size(); ++k) {
+            category.push_back(code);
+            place.push_back(static_cast<double>(k) / steps);
+            share.push_back(curve[k]);
+        }
+    };
+    add("all", ctx.cell_counts);
+    for (const auto& c : ctx.by_category)
+        add(c.code, c.cell_counts);
+    if (category.empty()) return;
+    io::LayerData& d = sink.layer("lorenz");
+    d.description = describe(ctx, "lorenz");
+    sink.column("lorenz", {"category", std::move(category)});
+    sink.column("lorenz", {"place_share", std::move(place)});
+    sink.column("lorenz", {"incident_share", std::move(share)});
+}
+
 class MetricsStage final : public Stage {
 public:
     std::string_view name() const noexcept override { return "metrics"; }
@@ -100,6 +133,7 @@ public:
 
     void emit(const CityContext& ctx, LayerSink& sink) const override {
         emit_stats(sink.layer("city_stats"), ctx.metrics, ctx);
+        emit_lorenz(ctx, sink);
         emit_stats(sink.public_version("city_stats"),
                    public_metrics(ctx.metrics, ctx.manifest->publish.min_count), ctx);
     }

@@ -3,22 +3,13 @@
 namespace vigia::engine {
 
 const std::vector<const Stage*>& city_stages() {
-    static const std::vector<const Stage*> list{&stages::boundary(),
-                                                &stages::grid(),
-                                                &stages::read(),
-                                                &stages::count(),
-                                                &stages::clock(),
-                                                &stages::categories(),
-                                                &stages::weights(),
-                                                &stages::stability(),
-                                                &stages::hotspots(),
-                                                &stages::kde(),
-                                                &stages::category_hotspots(),
-                                                &stages::emerging(),
-                                                &stages::near_repeat(),
-                                                &stages::coverage(),
-                                                &stages::interventions(),
-                                                &stages::metrics()};
+    static const std::vector<const Stage*> list{
+        &stages::boundary(),      &stages::grid(),        &stages::read(),
+        &stages::count(),         &stages::clock(),       &stages::monthly(),
+        &stages::categories(),    &stages::weights(),     &stages::stability(),
+        &stages::hotspots(),      &stages::kde(),         &stages::category_hotspots(),
+        &stages::emerging(),      &stages::near_repeat(), &stages::coverage(),
+        &stages::interventions(), &stages::metrics()};
     return list;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// The fixed list of a city's stages, one file each in this folder, in the order they run:
-/// boundary, grid, read, count, clock, categories, weights, stability, hotspots, kde,
+/// boundary, grid, read, count, clock, monthly, categories, weights, stability, hotspots, kde,
 /// category_hotspots, emerging, near_repeat, coverage, interventions, metrics.
 
 #include "engine/stage.hpp"
@@ -16,6 +16,7 @@ const Stage& grid();
 const Stage& read();
 const Stage& count();
 const Stage& clock();
+const Stage& monthly();
 const Stage& categories();
 const Stage& weights();
 const Stage& stability();

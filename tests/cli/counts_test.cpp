@@ -40,7 +40,8 @@ TEST_F(CountsPerArea, JoinsCountsToSubUnitsByKeyAndSpreadsThemOverCellsByArea) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(entries(out()),
               (std::vector<std::string>{"alliance.csv", "alliance.gpkg", "alliance.png",
-                                        "conteos.gpkg", "conteos.png"}));
+                                        "alliance_report.html", "conteos.gpkg", "conteos.png",
+                                        "conteos_report.html"}));
     auto ds = open_read(gpkg());
     ASSERT_TRUE(ds);
     const auto layers = layer_names(*ds);

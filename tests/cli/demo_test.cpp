@@ -40,26 +40,31 @@ void expect_fields(GDALDataset& ds, const std::string& layer,
 }
 
 /// Every file the demo writes, sorted: per city its GeoPackage, its shareable copy, its map
-/// and (for point data) its density raster; the alliance files and map.
+/// and (for point data) its density raster, its report page; the alliance files, map and page.
 const std::vector<std::string> kDemoOutputs{"alliance.csv",
                                             "alliance.gpkg",
                                             "alliance.png",
+                                            "alliance_report.html",
                                             "cdmx.gpkg",
                                             "cdmx.png",
                                             "cdmx_public.gpkg",
+                                            "cdmx_report.html",
                                             "illustrative",
                                             "illustrative/alliance.csv",
                                             "illustrative/alliance.gpkg",
                                             "illustrative/alliance.png",
+                                            "illustrative/alliance_report.html",
                                             "illustrative/ciudad-ilustrativa.gpkg",
                                             "illustrative/ciudad-ilustrativa.png",
                                             "illustrative/ciudad-ilustrativa_forest_deporte.png",
                                             "illustrative/ciudad-ilustrativa_kde.tif",
+                                            "illustrative/ciudad-ilustrativa_report.html",
                                             "illustrative/forest_deporte.png",
                                             "zapopan.gpkg",
                                             "zapopan.png",
                                             "zapopan_kde.tif",
-                                            "zapopan_public.gpkg"};
+                                            "zapopan_public.gpkg",
+                                            "zapopan_report.html"};
 
 TEST_F(Demo, WritesOneGeoPackagePerCityAndNothingElse) {
     EXPECT_EQ(entries(out_dir()), kDemoOutputs);

@@ -90,7 +90,8 @@ TEST_F(SmallCity, CountsEachPointInTheCellAndSubUnitThatHoldIt) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(entries(out()),
               (std::vector<std::string>{"alliance.csv", "alliance.gpkg", "alliance.png",
-                                        "cuadro.gpkg", "cuadro.png", "cuadro_kde.tif"}));
+                                        "alliance_report.html", "cuadro.gpkg", "cuadro.png",
+                                        "cuadro_kde.tif", "cuadro_report.html"}));
     // Four cells, each the neighbour of every other: Gi* is undefined though the counts
     // differ, and the warning says why.
     EXPECT_TRUE(Contains(r.out, "every grid cell neighbours every other one"));
@@ -274,7 +275,8 @@ TEST_F(SmallCity, RunsOnlyTheCityNamedByCity) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(entries(out()),
               (std::vector<std::string>{"alliance.csv", "alliance.gpkg", "alliance.png",
-                                        "otra.gpkg", "otra.png", "otra_kde.tif"}));
+                                        "alliance_report.html", "otra.gpkg", "otra.png",
+                                        "otra_kde.tif", "otra_report.html"}));
     EXPECT_TRUE(Contains(r.out, "Otra ciudad (otra)"));
     EXPECT_EQ(r.out.find("Puntos"), std::string::npos) << r.out;
     auto ds = open_read(out() / "otra.gpkg");
@@ -305,7 +307,8 @@ TEST_F(SmallCity, RefusesToReplaceAnExistingOutputWithoutOverwrite) {
     EXPECT_TRUE(Contains(again.err, "--overwrite"));
     EXPECT_EQ(entries(out()),
               (std::vector<std::string>{"alliance.csv", "alliance.gpkg", "alliance.png",
-                                        "cuadro.gpkg", "cuadro.png", "cuadro_kde.tif"}));
+                                        "alliance_report.html", "cuadro.gpkg", "cuadro.png",
+                                        "cuadro_kde.tif", "cuadro_report.html"}));
     EXPECT_EQ(fs::last_write_time(gpkg), time);
     EXPECT_TRUE(slurp(gpkg) == before) << "the first output changed";
 
@@ -313,7 +316,8 @@ TEST_F(SmallCity, RefusesToReplaceAnExistingOutputWithoutOverwrite) {
     EXPECT_EQ(forced.exit_code, 0) << forced.err;
     EXPECT_EQ(entries(out()),
               (std::vector<std::string>{"alliance.csv", "alliance.gpkg", "alliance.png",
-                                        "cuadro.gpkg", "cuadro.png", "cuadro_kde.tif"}));
+                                        "alliance_report.html", "cuadro.gpkg", "cuadro.png",
+                                        "cuadro_kde.tif", "cuadro_report.html"}));
     EXPECT_NE(fs::last_write_time(gpkg), time);
 }
 

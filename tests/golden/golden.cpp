@@ -1,11 +1,12 @@
 // vigia_golden: compares two output folders value by value (issue 11). Every GeoPackage's
 // tables (every row, every column, geometries as WKB), its metadata, every raster's pixels,
-// every CSV's cells and every PNG's bytes; timings (run_info and metadata keys time_*_s),
-// run_at_utc, gpkg_contents.last_change and layer_styles.update_time are left out. Exit 0:
-// identical; 1: differences (listed); 2: usage or unreadable files.
+// every CSV's cells, every PNG's bytes and every report page's lines; timings (run_info and
+// metadata keys time_*_s), run_at_utc, gpkg_contents.last_change and layer_styles.update_time are
+// left out. Exit 0: identical; 1: differences (listed); 2: usage or unreadable files.
 //
 //   vigia_golden [--tolerance REL] [--ignore-table NAME]... [--ignore-column TABLE.COLUMN]...
-//                [--ignore-key REGEX]... [--skip-images] [--max-report N] DIR_A DIR_B
+//                [--ignore-key REGEX]... [--ignore-file NAME]... [--skip-images]
+//                [--max-report N] DIR_A DIR_B
 
 #include <cpl_conv.h>
 #include <cpl_string.h>
@@ -37,6 +38,7 @@ struct Options {
                                         std::regex{"^vigia_time_.*_s$"},
                                         std::regex{"^vigia_run_at_utc$"}};
     bool skip_images = false;
+    std::set<std::string> ignore_files; ///< file names left out (e.g. a page listing failures)
     std::size_t max_report = 50;
 };
 
@@ -329,6 +331,27 @@ void compare_text(const fs::path& a, const fs::path& b, const std::string& name,
     }
 }
 
+/// A report page, line by line, with the run's time stamps (run_at_utc in its header) left out.
+void compare_page(const fs::path& a, const fs::path& b, const std::string& name, Report& rep) {
+    static const std::regex stamp{R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"};
+    std::istringstream sa{std::regex_replace(slurp(a), stamp, "<run_at_utc>")},
+        sb{std::regex_replace(slurp(b), stamp, "<run_at_utc>")};
+    std::string la, lb;
+    std::size_t line = 0;
+    while (true) {
+        const bool ea = !std::getline(sa, la), eb = !std::getline(sb, lb);
+        ++line;
+        if (ea || eb) {
+            if (ea != eb) rep.add(name, "line counts differ at line " + std::to_string(line));
+            break;
+        }
+        ++rep.compared_values;
+        if (la != lb)
+            rep.add(name + " line " + std::to_string(line),
+                    "'" + la.substr(0, 120) + "' vs '" + lb.substr(0, 120) + "'");
+    }
+}
+
 void compare_dirs(const fs::path& a, const fs::path& b, const Options& o, Report& rep) {
     std::set<std::string> na, nb;
     for (const auto& e : fs::directory_iterator(a))
@@ -342,7 +365,7 @@ void compare_dirs(const fs::path& a, const fs::path& b, const Options& o, Report
     for (const auto& n : nb)
         if (!na.count(n)) rep.add(n, "only in the second folder");
     for (const auto& n : na) {
-        if (!nb.count(n)) continue;
+        if (!nb.count(n) || o.ignore_files.count(n)) continue;
         ++rep.files;
         const std::string ext = fs::path{n}.extension().string();
         if (ext == ".gpkg")
@@ -351,6 +374,8 @@ void compare_dirs(const fs::path& a, const fs::path& b, const Options& o, Report
             compare_raster(a / n, b / n, n, o, rep);
         else if (ext == ".csv" || ext == ".tsv" || ext == ".txt" || ext == ".json")
             compare_text(a / n, b / n, n, rep);
+        else if (ext == ".html")
+            compare_page(a / n, b / n, n, rep);
         else if (ext == ".png") {
             if (o.skip_images) continue;
             ++rep.compared_values;
@@ -363,11 +388,13 @@ void compare_dirs(const fs::path& a, const fs::path& b, const Options& o, Report
 }
 
 int usage(const char* why) {
-    std::fprintf(stderr,
-                 "vigia_golden: %s\nusage: vigia_golden [--tolerance REL] [--ignore-table NAME]... "
-                 "[--ignore-column TABLE.COLUMN]... [--ignore-key REGEX]... [--skip-images] "
-                 "[--max-report N] DIR_A DIR_B\n",
-                 why);
+    std::fprintf(
+        stderr,
+        "vigia_golden: %s\nusage: vigia_golden [--tolerance REL] [--ignore-table NAME]... "
+        "[--ignore-column TABLE.COLUMN]... [--ignore-key REGEX]... [--ignore-file NAME]... "
+        "[--skip-images] "
+        "[--max-report N] DIR_A DIR_B\n",
+        why);
     return 2;
 }
 
@@ -395,6 +422,10 @@ int main(int argc, char** argv) {
             const char* v = next();
             if (!v) return usage("--ignore-key needs a regular expression");
             o.ignore_keys.emplace_back(v);
+        } else if (a == "--ignore-file") {
+            const char* v = next();
+            if (!v) return usage("--ignore-file needs a file name");
+            o.ignore_files.insert(v);
         } else if (a == "--skip-images") {
             o.skip_images = true;
         } else if (a == "--max-report") {

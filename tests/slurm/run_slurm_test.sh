@@ -271,7 +271,9 @@ guard 60 "$vigia" run "$manifest" -o "$tmp/single" --quiet >"$tmp/single.out" 2>
 rc=$?
 say "vigia run (one process): exit $rc, $(seconds_since "$t0")"
 [ $rc = 1 ] || { cat "$tmp/single.err"; fail "the one-process run exited $rc, expected 1"; }
-"$golden" "$tmp/single" "$tmp/array" >"$tmp/golden.txt" 2>&1
+# (alliance_report.html lists the failed city: with its reason in the batch, as a missing task
+# of the plan in the merge.)
+"$golden" --ignore-file alliance_report.html "$tmp/single" "$tmp/array" >"$tmp/golden.txt" 2>&1
 rc=$?
 sed 's/^/  vigia_golden: /' "$tmp/golden.txt" | tail -n 20
 [ $rc = 0 ] || fail "array + merge differs from the one-process batch (vigia_golden exit $rc)"

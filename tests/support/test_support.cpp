@@ -69,8 +69,12 @@ std::string slurp(const fs::path& p) {
 } // namespace
 
 RunResult run_vigia(const std::vector<std::string>& args) {
+    return run_program(VIGIA_BIN, args);
+}
+
+RunResult run_program(const std::string& program, const std::vector<std::string>& args) {
     TempDir tmp;
-    std::string cmd = quote(VIGIA_BIN);
+    std::string cmd = quote(program);
     for (const auto& a : args)
         cmd += " " + quote(a);
     cmd += " >" + quote((tmp / "out").string()) + " 2>" + quote((tmp / "err").string()) +

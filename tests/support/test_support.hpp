@@ -37,6 +37,8 @@ struct RunResult {
 
 /// Runs build/bin/vigia with `args` (shell-quoted here), capturing stdout and stderr.
 RunResult run_vigia(const std::vector<std::string>& args);
+/// Runs `program` (found on PATH when it has no slash) with `args`, as run_vigia does.
+RunResult run_program(const std::string& program, const std::vector<std::string>& args);
 
 /// Path of a committed fixture in tests/data, or of the repo's data/.
 std::filesystem::path fixture(const std::string& name);

@@ -602,3 +602,19 @@ TEST(EmergingHotSpots, PlantedPatternsInAGeneratedCity) {
         }
     EXPECT_GE(static_cast<double>(none), 0.95 * static_cast<double>(total));
 }
+
+namespace vigia::analysis {
+namespace {
+
+TEST(SenSlope, MedianOfThePairwiseSlopesHandWorked) {
+    // 1, 3, 2, 6: slopes 2, 0.5, 5/3, −1, 1.5, 4; the median of six is (1.5 + 5/3)/2.
+    EXPECT_DOUBLE_EQ(sen_slope({1, 3, 2, 6}), (1.5 + 5.0 / 3) / 2);
+    // Odd count of pairs: 1, 2, 4 gives 1, 1.5, 2: median 1.5.
+    EXPECT_DOUBLE_EQ(sen_slope({1, 2, 4}), 1.5);
+    // A NaN month is left out, the steps between the others kept: (3 − 1)/2.
+    EXPECT_DOUBLE_EQ(sen_slope({1, std::nan(""), 3}), 1.0);
+    EXPECT_TRUE(std::isnan(sen_slope({5})));
+}
+
+} // namespace
+} // namespace vigia::analysis
