@@ -61,6 +61,20 @@ struct Column {
     double scale = 1;
 };
 
+/// The report key of a comparison column's heading.
+std::string column_label(const std::string& metric) {
+    static const std::map<std::string, std::string> labels{
+        {"incidents", "card_incidents"},
+        {"incidents_per_km2", "card_per_km2"},
+        {"incidents_per_100k", "card_per_100k"},
+        {"area_share_50", "card_area_share_50"},
+        {"gini", "col_gini"},
+        {"hotspot_areas", "card_hotspot_areas"},
+        {"hot_incident_share", "card_hot_incident_share"},
+        {"trend_sen_slope", "col_sen_slope"}};
+    return labels.at(metric);
+}
+
 } // namespace
 
 fs::path write_alliance_report(const fs::path& dir, const std::vector<MissingCity>& missing,
@@ -135,10 +149,9 @@ fs::path write_alliance_report(const fs::path& dir, const std::vector<MissingCit
                     "scope=\"col\">{}</th>",
                     escape(w("comparison")), escape(w("comparison_intro")), escape(w("city")));
     for (const Column& c : columns)
-        body += fmt::format("<th scope=\"col\" class=\"n\"><a href=\"#def-{}\">{}</a><br><span "
-                            "class=\"note\">{}</span></th>",
-                            escape(c.metric), escape(c.metric),
-                            escape(c.percent ? "%" : unit[c.metric]));
+        body += fmt::format("<th scope=\"col\" class=\"n\">{}<br><a class=\"note\" "
+                            "href=\"#def-{}\"><code>{}</code></a></th>",
+                            escape(w(column_label(c.metric))), escape(c.metric), escape(c.metric));
     body += "</tr></thead>\n<tbody>\n";
     for (const AllianceCity& c : cities) {
         body += fmt::format("<tr><th scope=\"row\">{}</th>", escape(c.name));
@@ -161,9 +174,8 @@ fs::path write_alliance_report(const fs::path& dir, const std::vector<MissingCit
     body += fmt::format("</tbody></table>\n<p class=\"note\">{}</p>\n<dl class=\"params\">\n",
                         escape(w("interval_note")));
     for (const Column& c : columns)
-        body += fmt::format("<div id=\"def-{}\"><dt><code>{}</code> ({})</dt><dd>{}</dd></div>\n",
-                            escape(c.metric), escape(c.metric), escape(unit[c.metric]),
-                            escape(description[c.metric]));
+        body += fmt::format("<div id=\"def-{}\"><dt><code>{}</code></dt><dd>{}</dd></div>\n",
+                            escape(c.metric), escape(c.metric), escape(description[c.metric]));
     body += "</dl>\n</section>\n";
 
     // The small multiples on one legend (alliance.png), and the overlaid curves.

@@ -139,7 +139,7 @@ figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; }
 figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--rule); }
 figcaption { font-size: .85rem; color: var(--muted); margin-top: .3rem; }
 .two { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
-table { border-collapse: collapse; width: 100%; margin: .6rem 0 1rem; font-size: .85rem; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; overflow-wrap: anywhere; margin: .6rem 0 1rem; font-size: .85rem; }
 caption { text-align: left; font-weight: bold; margin-bottom: .3rem; }
 th, td { border-bottom: 1px solid var(--rule); padding: .25rem .4rem; text-align: left; vertical-align: top; }
 th { background: var(--soft); }
