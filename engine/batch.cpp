@@ -128,7 +128,7 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
                        manifest.publish.min_count);
         std::vector<MissingCity> missing;
         for (const CityFailure& f : result.failed)
-            missing.push_back({f.slug, f.message});
+            missing.push_back({f.slug, true});
         write_alliance_report(options.out_dir, missing, options.overwrite);
         const auto paths = alliance_paths(options.out_dir);
         std::fprintf(out, "alliance: %s, %s, %s and %s (%zu cities)\n", paths[0].string().c_str(),

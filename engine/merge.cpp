@@ -282,7 +282,7 @@ MergeResult merge_cities(const MergeOptions& options, std::FILE* out) {
         result.merged.push_back(c.slug);
     std::vector<MissingCity> missing;
     for (const std::string& t : result.missing)
-        missing.push_back({t, "no city file for this task of the plan"});
+        missing.push_back({t, false});
     std::map<std::string, fs::path> city_dirs;
     for (const CityFile& f : files)
         city_dirs[f.slug] = f.path.parent_path();

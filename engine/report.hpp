@@ -24,14 +24,17 @@ struct ReportOptions {
     bool overwrite = false;
 };
 
-/// A city or task the alliance page lists as failed or missing.
+/// A city or task the alliance page lists: failed in the run, or without a file for its task
+/// of the plan (the page says which, never the failure's message: it may quote a record).
 struct MissingCity {
-    std::string slug, reason;
+    std::string slug;
+    bool failed = true;
 };
 
 /// The pages written.
 struct ReportResult {
     std::vector<std::filesystem::path> written;
+    std::vector<std::string> notes; ///< pages asked for and not written, with the reason
 };
 
 /// The page of the city whose outputs are in `dir` with slug `slug`: to a temporary file,
@@ -43,11 +46,11 @@ std::filesystem::path write_city_report(const std::filesystem::path& dir, const 
 
 /// alliance_report.html of `dir` from alliance.gpkg, alliance.png, forest_<kind>.png and
 /// each city's public outputs; `missing` lists cities that failed or are missing.
-/// `city_dirs` gives the folder of a city's files when it is not `dir` (vigia merge).
-std::filesystem::path
-write_alliance_report(const std::filesystem::path& dir, const std::vector<MissingCity>& missing,
-                      bool overwrite,
-                      const std::map<std::string, std::filesystem::path>& city_dirs = {});
+/// `city_dirs` gives the folder of a city's files when it is not `dir` (vigia merge);
+/// `rebuilt` (vigia report) says that cities which failed in the run cannot be listed.
+std::filesystem::path write_alliance_report(
+    const std::filesystem::path& dir, const std::vector<MissingCity>& missing, bool overwrite,
+    const std::map<std::string, std::filesystem::path>& city_dirs = {}, bool rebuilt = false);
 
 /// The report paths a batch writes in `dir`: per city <slug>_report.html (and with
 /// `private_copy` <slug>_report_private.html); alliance_report.html with `alliance`.

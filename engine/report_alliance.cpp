@@ -24,17 +24,6 @@ using namespace report;
 
 namespace {
 
-struct Words {
-    Language language;
-    std::string operator()(std::string_view key) const {
-        return text(language, fmt::format("report.{}", key));
-    }
-    std::string operator()(std::string_view key,
-                           const std::map<std::string, std::string>& values) const {
-        return fill_placeholders((*this)(key), values, key);
-    }
-};
-
 /// The cities of alliance.gpkg's metrics table, in order, with their values of category all.
 struct AllianceCity {
     std::string name, slug;
@@ -45,13 +34,16 @@ struct AllianceCity {
     }
 };
 
-/// The exact (Garwood 1936) 95% interval of a Poisson mean observed as `n`.
-std::pair<double, double> poisson_interval(double n) {
+} // namespace
+
+std::pair<double, double> report::poisson_interval(double n) {
     if (!std::isfinite(n) || n < 0) return {std::nan(""), std::nan("")};
     const double lo = n > 0 ? boost::math::gamma_p_inv(n, 0.025) : 0.0;
     const double hi = boost::math::gamma_p_inv(n + 1, 0.975);
     return {lo, hi};
 }
+
+namespace {
 
 struct Column {
     std::string metric;
@@ -65,8 +57,9 @@ struct Column {
 std::string column_label(const std::string& metric) {
     static const std::map<std::string, std::string> labels{
         {"incidents", "card_incidents"},
-        {"incidents_per_km2", "card_per_km2"},
-        {"incidents_per_100k", "card_per_100k"},
+        {"months", "col_months"},
+        {"incidents_per_year", "col_per_year"},
+        {"incidents_per_100k_per_year", "col_per_100k_year"},
         {"area_share_50", "card_area_share_50"},
         {"gini", "col_gini"},
         {"hotspot_areas", "card_hotspot_areas"},
@@ -78,7 +71,8 @@ std::string column_label(const std::string& metric) {
 } // namespace
 
 fs::path write_alliance_report(const fs::path& dir, const std::vector<MissingCity>& missing,
-                               bool overwrite, const std::map<std::string, fs::path>& city_dirs) {
+                               bool overwrite, const std::map<std::string, fs::path>& city_dirs,
+                               bool rebuilt) {
     const fs::path gpkg = dir / "alliance.gpkg";
     if (!fs::exists(gpkg))
         throw InputError{
@@ -106,6 +100,7 @@ fs::path write_alliance_report(const fs::path& dir, const std::vector<MissingCit
     Language language = Language::en;
     double min_count = 0;
     std::vector<CityOutputs> outputs;
+    std::vector<std::string> left_out;
     for (const AllianceCity& c : cities) {
         try {
             const auto it = city_dirs.find(c.slug);
@@ -113,6 +108,7 @@ fs::path write_alliance_report(const fs::path& dir, const std::vector<MissingCit
                 read_city_outputs(it == city_dirs.end() ? dir : it->second, c.slug, true));
         } catch (const InputError&) {
             // A merged city whose file is elsewhere: its curve is left out (said below).
+            left_out.push_back(c.name);
         }
     }
     if (!outputs.empty()) {
@@ -135,14 +131,17 @@ fs::path write_alliance_report(const fs::path& dir, const std::vector<MissingCit
                   std::string per = {}, double scale = 1) {
         return Column{std::move(metric), decimals, pct, is_count, std::move(per), scale};
     };
-    std::vector<Column> columns{col("incidents", 0, false, true),
-                                col("incidents_per_km2", 1, false, false, "area_km2", 1),
-                                col("incidents_per_100k", 1, false, false, "residents", 1e5),
-                                col("area_share_50", 1, true),
-                                col("gini", 3),
-                                col("hotspot_areas", 0),
-                                col("hot_incident_share", 1, true),
-                                col("trend_sen_slope", 1)};
+    // Rates per year, so that cities with data over different spans compare.
+    std::vector<Column> columns{
+        col("incidents", 0, false, true),
+        col("months", 0),
+        col("incidents_per_year", 0),
+        col("incidents_per_100k_per_year", 1, false, false, "residents", 1e5),
+        col("area_share_50", 1, true),
+        col("gini", 3),
+        col("hotspot_areas", 0),
+        col("hot_incident_share", 1, true),
+        col("trend_sen_slope", 1)};
     std::erase_if(columns, [&](const Column& c) { return !unit.count(c.metric); });
     body +=
         fmt::format("<section id=\"comparison\">\n<h2>{}</h2>\n<p>{}</p>\n<table>\n<thead><tr><th "
@@ -161,11 +160,15 @@ fs::path write_alliance_report(const fs::path& dir, const std::vector<MissingCit
                                             column.percent, column.count);
             if (!column.per.empty() && std::isfinite(v) && std::isfinite(c.get("incidents")) &&
                 c.get(column.per) > 0) {
-                const auto [lo, hi] = poisson_interval(c.get("incidents"));
-                cell += fmt::format(
-                    "<br><span class=\"note\">{} – {}</span>",
-                    escape(number(L, lo / c.get(column.per) * column.scale, column.decimals)),
-                    escape(number(L, hi / c.get(column.per) * column.scale, column.decimals)));
+                // Per year: the count's interval over the residents and the years covered.
+                const double n = c.get("incidents");
+                const double years = n / c.get("incidents_per_year");
+                const auto [lo, hi] = poisson_interval(n);
+                const double per =
+                    c.get(column.per) * (std::isfinite(years) && years > 0 ? years : std::nan(""));
+                cell += fmt::format("<br><span class=\"note\">{} – {}</span>",
+                                    escape(number(L, lo / per * column.scale, column.decimals)),
+                                    escape(number(L, hi / per * column.scale, column.decimals)));
             }
             body += fmt::format("<td class=\"n\">{}</td>", cell);
         }
@@ -215,6 +218,13 @@ fs::path write_alliance_report(const fs::path& dir, const std::vector<MissingCit
                             image(io::line_chart_svg(chart), "image/svg+xml",
                                   w("alliance_lorenz_alt", {{"cities", alt}})),
                             escape(w("lorenz_caption")));
+    if (!left_out.empty()) {
+        std::string names;
+        for (const std::string& n : left_out)
+            names += (names.empty() ? "" : ", ") + n;
+        body += fmt::format("<p class=\"note\">{}</p>\n",
+                            escape(w("curve_left_out", {{"cities", names}})));
+    }
     body += "</section>\n";
 
     // What works.
@@ -262,14 +272,14 @@ fs::path write_alliance_report(const fs::path& dir, const std::vector<MissingCit
     // Failed and missing cities.
     body += fmt::format("<section id=\"missing\">\n<h2>{}</h2>\n", escape(w("missing")));
     if (missing.empty()) {
-        body += fmt::format("<p>{}</p>\n", escape(w("none_missing")));
+        body += fmt::format("<p>{}</p>\n", escape(w(rebuilt ? "rebuilt_missing" : "none_missing")));
     } else {
         body += fmt::format("<table>\n<thead><tr><th scope=\"col\">{}</th><th "
                             "scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
                             escape(w("city")), escape(w("reason")));
         for (const MissingCity& m : missing)
             body += fmt::format("<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n", escape(m.slug),
-                                escape(m.reason));
+                                escape(w(m.failed ? "city_failed" : "task_missing")));
         body += "</tbody></table>\n";
     }
     body += fmt::format("<p class=\"note\">{}</p>\n</section>\n", escape(w("methods_doc")));
@@ -316,14 +326,23 @@ ReportResult rebuild_reports(const fs::path& dir, const ReportOptions& options) 
         if (!existing.empty())
             throw IoError{fmt::format("{}: exists already; pass --overwrite to replace", existing)};
     }
+    // Every file is read before any page is written: a foreign GeoPackage stops the whole
+    // rebuild, naming it, with nothing half done.
+    for (const std::string& slug : slugs)
+        read_city_outputs(dir, slug, true);
     ReportResult r;
     for (const std::string& slug : slugs) {
         r.written.push_back(write_city_report(dir, slug, true, options.overwrite));
-        if (options.private_copy && fs::exists(dir / (slug + ".gpkg")))
+        if (!options.private_copy) continue;
+        if (fs::exists(dir / (slug + ".gpkg")))
             r.written.push_back(write_city_report(dir, slug, false, options.overwrite));
+        else
+            r.notes.push_back(fmt::format("{}: no private page (--private needs {}.gpkg, only the "
+                                          "public copy is here)",
+                                          slug, slug));
     }
     if (fs::exists(dir / "alliance.gpkg"))
-        r.written.push_back(write_alliance_report(dir, {}, options.overwrite));
+        r.written.push_back(write_alliance_report(dir, {}, options.overwrite, {}, true));
     return r;
 }
 

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -25,18 +26,6 @@ namespace fs = std::filesystem;
 using namespace report;
 
 namespace {
-
-/// The words of the page: data/i18n/report.csv.
-struct Words {
-    Language language;
-    std::string operator()(std::string_view key) const {
-        return text(language, fmt::format("report.{}", key));
-    }
-    std::string operator()(std::string_view key,
-                           const std::map<std::string, std::string>& values) const {
-        return fill_placeholders((*this)(key), values, key);
-    }
-};
 
 io::Rgba rgba(Colour c) {
     return {c.r / 255.0, c.g / 255.0, c.b / 255.0, c.a / 255.0};
@@ -312,11 +301,12 @@ std::string monthly_chart(const CityOutputs& o, const Words& w) {
                  slope = o.stats.get("trend_sen_slope");
     if (std::isfinite(z) && std::isfinite(p)) {
         const std::string key = p <= 0.05 ? (z > 0 ? "trend_up" : "trend_down") : "trend_none";
+        const std::string p_text = p < 0.001 ? "< " + number(L, 0.001, 3) : "= " + number(L, p, 3);
         trend = w(key, {{"z", number(L, z, 2)},
-                        {"p", p < 0.001 ? "< 0.001" : number(L, p, 3)},
+                        {"p", p_text},
                         {"slope", number(L, key == "trend_none" ? slope : std::fabs(slope), 1)}});
-        chart.note = fmt::format("Mann–Kendall z = {} · p = {} · Sen = {}", number(L, z, 2),
-                                 p < 0.001 ? "< 0.001" : number(L, p, 3), number(L, slope, 1));
+        chart.note = fmt::format("Mann–Kendall z = {} · p {} · Sen = {}", number(L, z, 2), p_text,
+                                 number(L, slope, 1));
     } else {
         trend = w("trend_untested", {{"months", number(L, static_cast<double>(t.rows), 0)}});
     }
@@ -393,12 +383,16 @@ std::string near_repeat_chart(const CityOutputs& o, const Words& w) {
         if (t.texts["category"][i] != "all") continue;
         const int s = static_cast<int>(t.numbers["space_band"][i]);
         const int k = static_cast<int>(t.numbers["time_band"][i]);
-        rows_by_band[s] =
-            s < 0 ? w("same_place")
-                  : fmt::format("{}–{} m", number(L, t.numbers["distance_from_m"][i], 0),
-                                number(L, t.numbers["distance_to_m"][i], 0));
-        cols_by_band[k] = fmt::format("{}–{}", number(L, t.numbers["days_from"][i], 0),
-                                      number(L, t.numbers["days_to"][i], 0));
+        // The last bands are open ("≥ 1250 m", "≥ 29"): their upper end is NULL.
+        const double d0 = t.numbers["distance_from_m"][i], d1 = t.numbers["distance_to_m"][i];
+        const double t0 = t.numbers["days_from"][i], t1 = t.numbers["days_to"][i];
+        rows_by_band[s] = s < 0 ? w("same_place")
+                          : std::isfinite(d1)
+                              ? fmt::format("{}–{} m", number(L, d0, 0), number(L, d1, 0))
+                              : fmt::format("≥ {} m", number(L, d0, 0));
+        cols_by_band[k] = std::isfinite(t1)
+                              ? fmt::format("{}–{}", number(L, t0, 0), number(L, t1, 0))
+                              : fmt::format("≥ {}", number(L, t0, 0));
         cell[{s, k}] = {t.numbers["ratio"][i], t.numbers["p"][i]};
     }
     io::HeatMap hm;
@@ -514,8 +508,11 @@ std::string what_works(const CityOutputs& o, const Words& w) {
                     ? escape(fmt::format("{} – {}", number(L, lo, 2), number(L, hi, 2)))
                     : std::string{"—"},
                 escape(number(L, t.numbers["wdq"][i], 2)),
-                escape(t.texts["reading"][i].empty() ? t.texts["status"][i]
-                                                     : t.texts["reading"][i]));
+                escape(!t.texts["reading"][i].empty() ? t.texts["reading"][i]
+                       : !pool && !std::isfinite(t.numbers["res"][i]) &&
+                               t.texts["status"][i] == "ok"
+                           ? w("suppressed")
+                           : t.texts["status"][i]));
         }
         out += "</tbody></table>\n";
         const fs::path forest = o.dir / fmt::format("{}_forest_{}.png", o.slug, kind);
@@ -541,7 +538,14 @@ std::string quality(const CityOutputs& o, const Words& w) {
         "</tr></thead>\n<tbody>\n",
         escape(w("quality_what")), escape(w("quality_records")));
     const bool counts = o.info("input_form") == "counts per area";
-    if (!counts)
+    // A reason shown as "fewer than N" with the total read beside it would give the number
+    // back (read − counted − the other reasons): the public page then leaves the total out.
+    bool hidden_reason = false;
+    for (const auto& [k, v] : o.run_info)
+        if (k.rfind("rejected_", 0) == 0 && !v.empty() &&
+            !std::isdigit(static_cast<unsigned char>(v[0])))
+            hidden_reason = true;
+    if (!counts && !(o.is_public && hidden_reason))
         out += fmt::format("<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td></tr>\n",
                            escape(w("records_read")), value("records"));
     out += fmt::format("<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td></tr>\n",
@@ -549,12 +553,17 @@ std::string quality(const CityOutputs& o, const Words& w) {
                        count(L, o.stats.get("incidents"), w("suppressed")));
     for (const auto& [k, v] : o.run_info) {
         if (k.rfind("rejected_", 0) != 0 || v == "0") continue;
+        const bool fewer = !v.empty() && !std::isdigit(static_cast<unsigned char>(v[0]));
         out += fmt::format("<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td></tr>\n",
-                           escape(w("reason_" + k.substr(9))), value(k));
+                           escape(w("reason_" + k.substr(9))),
+                           fewer ? escape(w("fewer_than", {{"min", number(L, o.min_count, 0)}}))
+                                 : value(k));
     }
     out += "</tbody></table>\n";
     // Examples and warnings are in the full file only (they may quote records).
-    io::TableColumns rej = o.table("rejected", {}, {"source_row", "reason", "detail"});
+    io::TableColumns rej = o.is_public
+                               ? io::TableColumns{}
+                               : o.table("rejected", {}, {"source_row", "reason", "detail"});
     if (rej.exists && rej.rows > 0) {
         out += fmt::format(
             "<h3>{}</h3>\n<table>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>"
@@ -564,7 +573,7 @@ std::string quality(const CityOutputs& o, const Words& w) {
         std::map<std::string, int> shown;
         for (std::size_t i = 0; i < rej.rows; ++i)
             if (shown[rej.texts["reason"][i]]++ < 3)
-                out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                out += fmt::format("<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>\n",
                                    escape(rej.texts["source_row"][i]),
                                    escape(has_text("report.reason_" + rej.texts["reason"][i])
                                               ? w("reason_" + rej.texts["reason"][i])
@@ -575,11 +584,12 @@ std::string quality(const CityOutputs& o, const Words& w) {
         out += fmt::format("<p class=\"note\">{}</p>\n", escape(w("examples_private")));
     }
     std::string warnings;
-    for (const auto& [k, v] : o.run_info)
-        if (k.rfind("warning_", 0) == 0) warnings += fmt::format("<li>{}</li>\n", escape(v));
+    if (!o.is_public)
+        for (const auto& [k, v] : o.run_info)
+            if (k.rfind("warning_", 0) == 0) warnings += fmt::format("<li>{}</li>\n", escape(v));
     if (!warnings.empty())
         out += fmt::format("<h3>{}</h3>\n<ul>\n{}</ul>\n", escape(w("warnings")), warnings);
-    else if (o.is_public && o.min_count > 0)
+    else if (o.is_public)
         out += fmt::format("<p class=\"note\">{}</p>\n", escape(w("warnings_private")));
     return out + "</section>\n";
 }

@@ -1,6 +1,7 @@
 #include "engine/report_data.hpp"
 
 #include "analysis/error.hpp"
+#include "engine/publish.hpp"
 
 #include <fmt/format.h>
 
@@ -52,7 +53,26 @@ CityOutputs read_city_outputs(const std::filesystem::path& dir, const std::strin
         throw InputError{fmt::format("{}: no such file (nor {}): the report of '{}' is made from "
                                      "the GeoPackage vigia run wrote",
                                      full.string(), pub.filename().string(), slug)};
-    o.run_info = io::read_run_info(o.gpkg);
+    try {
+        o.run_info = io::read_run_info(o.gpkg);
+    } catch (const InputError& e) {
+        throw InputError{fmt::format("{} (a report is made from the GeoPackages vigia run "
+                                     "wrote; move other GeoPackages out of {})",
+                                     e.what(), dir.string())};
+    }
+    if (is_public && o.gpkg == full) {
+        // A run that published must have its public file: never a public page from the full one.
+        const double published = std::strtod(o.info("publish_min_count", "0").c_str(), nullptr);
+        if (published > 0)
+            throw InputError{fmt::format(
+                "{}: no such file, and {} was written with [publish] min_count = {}: the public "
+                "report is made only from the shareable copy (copy it beside, or run again)",
+                pub.string(), full.filename().string(), published)};
+        // Without [publish]: the entries the shareable copy would leave out (warnings, exact
+        // spans, quality details) are left out here too.
+        std::erase_if(o.run_info,
+                      [](const auto& kv) { return !public_info(kv.first, kv.second, 0); });
+    }
     for (const auto& l : io::written_layers(o.gpkg))
         o.layers.push_back(l.name);
     o.name = o.info("city", slug);
@@ -63,8 +83,9 @@ CityOutputs read_city_outputs(const std::filesystem::path& dir, const std::strin
     const io::TableColumns t = o.table(
         "city_stats", {"value"}, {"category", "category_name", "metric", "unit", "description"});
     if (!t.exists)
-        throw InputError{fmt::format("{}: no city_stats table: not a city GeoPackage of vigia run",
-                                     o.gpkg.string())};
+        throw InputError{fmt::format(
+            "{}: no city_stats table: not a city GeoPackage of vigia run (move it out of {})",
+            o.gpkg.string(), dir.string())};
     const auto& cat = t.texts.at("category");
     const auto& metric = t.texts.at("metric");
     for (std::size_t i = 0; i < t.rows; ++i) {

@@ -12,6 +12,15 @@
 
 namespace vigia::engine::report {
 
+std::string Words::operator()(std::string_view key) const {
+    return text(language, fmt::format("report.{}", key));
+}
+
+std::string Words::operator()(std::string_view key,
+                              const std::map<std::string, std::string>& values) const {
+    return fill_placeholders((*this)(key), values, key);
+}
+
 std::string escape(std::string_view s) {
     std::string out;
     out.reserve(s.size());

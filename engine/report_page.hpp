@@ -9,11 +9,22 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace vigia::engine::report {
+
+/// The words of a page in its language: data/i18n/report.csv ("report.<key>"), with their
+/// placeholders filled.
+struct Words {
+    Language language;
+    std::string operator()(std::string_view key) const;
+    std::string operator()(std::string_view key,
+                           const std::map<std::string, std::string>& values) const;
+};
 
 /// `s` with &, <, >, " and ' escaped for HTML text and attribute values.
 std::string escape(std::string_view s);
@@ -51,6 +62,11 @@ std::string page(Language language, std::string_view title, std::string_view bod
 /// Writes `html` to `path` through a hidden partial file renamed into place when complete.
 /// Throws IoError when `path` exists without `overwrite`, or when writing fails.
 void write_page(const std::filesystem::path& path, const std::string& html, bool overwrite);
+
+/// The exact (Garwood 1936) 95% interval of a Poisson mean observed as `n` (R's
+/// poisson.test): [Γ⁻¹(n, 0.025), Γ⁻¹(n + 1, 0.975)], the lower bound 0 for n = 0; NaN for a
+/// negative or non-finite n.
+std::pair<double, double> poisson_interval(double n);
 
 /// A formatter of chart ticks in the language.
 io::NumberFormat chart_format(Language language);

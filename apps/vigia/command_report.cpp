@@ -28,6 +28,8 @@ public:
         const engine::ReportResult r = engine::rebuild_reports(m_dir, o);
         for (const auto& p : r.written)
             std::printf("wrote %s\n", p.string().c_str());
+        for (const std::string& n : r.notes)
+            std::fprintf(stderr, "vigia: %s\n", n.c_str());
         return 0;
     }
 

@@ -78,7 +78,7 @@ TEST(Distributed, PlanThenGnuParallelThenMergeEqualsTheSingleProcessBatch) {
     EXPECT_TRUE(Contains(slurp(tmp / "out" / "alliance_report.html"),
                          "1 ville-haute</th><td>no city file for this task of the plan"));
     EXPECT_TRUE(
-        Contains(slurp(batch.out / "alliance_report.html"), "ville-haute</th><td>Ville-Haute"));
+        Contains(slurp(batch.out / "alliance_report.html"), "ville-haute</th><td>the run failed"));
 }
 
 TEST(Distributed, AMergeOfPublicFilesGivesThePrivateMergesAllianceTable) {

@@ -181,8 +181,100 @@ TEST(Report, ThreeCityPagesOpenCleanAndTheAllianceListsTheCityThatFailed) {
     expect_clean_page(out / "alliance_report.html", "en", kAlliancePages);
     EXPECT_FALSE(fs::exists(out / "ville-haute_report.html"));
     const BrowserPage b = open_in_browser(out / "alliance_report.html");
-    EXPECT_TRUE(Contains(b.text, "ville-haute"));
-    EXPECT_TRUE(Contains(b.text, "habitants")) << "the reason of the failure";
+    EXPECT_TRUE(Contains(b.text, "ville-haute the run failed: the reason is in the log"));
+    // The failure's message (it may quote a record) stays in the run's log.
+    EXPECT_TRUE(Contains(three().result.err, "habitants"));
+    EXPECT_FALSE(Contains(b.text, "habitants"));
+}
+
+TEST(Report, APublicPageWithoutPublishShowsNoRecordNoWarningAndNoExactSpan) {
+    // The three-city batch has no [publish]: Villa Norte's public page is made from
+    // villa-norte.gpkg, whose rejected table, warnings and time span must not reach it.
+    const fs::path out = three().out;
+    const BrowserPage b = open_in_browser(out / "villa-norte_report.html");
+    ASSERT_EQ(b.exit_code, 0) << b.err;
+    auto ds = open_read(out / "villa-norte.gpkg");
+    ASSERT_TRUE(ds);
+    OGRLayer* rejected = ds->GetLayerByName("rejected");
+    ASSERT_NE(rejected, nullptr);
+    std::size_t details = 0;
+    for (auto& f : *rejected) {
+        ++details;
+        EXPECT_FALSE(Contains(b.text, f->GetFieldAsString("detail"))) << "a rejected record";
+    }
+    EXPECT_GT(details, 0u);
+    const auto info = run_info(*ds);
+    std::size_t warnings = 0;
+    for (const auto& [k, v] : info)
+        if (k.rfind("warning_", 0) == 0) {
+            ++warnings;
+            EXPECT_FALSE(Contains(b.text, v)) << "a warning: " << v;
+        }
+    EXPECT_GT(warnings, 0u);
+    ASSERT_TRUE(info.count("time_span"));
+    EXPECT_FALSE(Contains(b.text, info.at("time_span")));
+    EXPECT_TRUE(Contains(b.text, "only in the private version"));
+}
+
+TEST(Report, APublishedCityWithoutItsPublicFileGetsNoPublicPage) {
+    // Only zapopan.gpkg, written with [publish] min_count = 5: a public page from it would
+    // show what its shareable copy hides, so there is none, and the message says why.
+    TempDir tmp;
+    fs::copy_file(demo().out / "zapopan.gpkg", tmp / "zapopan.gpkg");
+    const RunResult r = run_vigia({"report", tmp.path().string()});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_TRUE(Contains(r.err, (tmp / "zapopan_public.gpkg").string() + ": no such file"));
+    EXPECT_TRUE(Contains(r.err, "min_count = 5"));
+    EXPECT_FALSE(fs::exists(tmp / "zapopan_report.html"));
+    // A foreign GeoPackage beside a city's files stops the rebuild before any page is written.
+    TempDir two;
+    for (const char* f : {"zapopan.gpkg", "zapopan_public.gpkg", "zapopan.png"})
+        fs::copy_file(demo().out / f, two / f);
+    const RunResult foreign_ok =
+        run_program("ogr2ogr", {"-f", "GPKG", (two / "zz_other.gpkg").string(),
+                                fixture("two_squares_32614.geojson").string()});
+    ASSERT_EQ(foreign_ok.exit_code, 0) << foreign_ok.err;
+    const RunResult f = run_vigia({"report", two.path().string()});
+    EXPECT_EQ(f.exit_code, 1);
+    EXPECT_TRUE(Contains(f.err, "zz_other.gpkg"));
+    EXPECT_TRUE(Contains(f.err, "move other GeoPackages out of"));
+    EXPECT_FALSE(fs::exists(two / "zapopan_report.html"));
+}
+
+TEST(Report, TheAllianceTableEqualsAllianceGpkgAndItsIntervalsArePoissons) {
+    const fs::path out = demo().out;
+    const BrowserPage b = open_in_browser(out / "alliance_report.html");
+    ASSERT_EQ(b.exit_code, 0) << b.err;
+    std::map<std::pair<std::string, std::string>, double> metrics;
+    {
+        auto ds = open_read(out / "alliance.gpkg");
+        ASSERT_TRUE(ds);
+        for (auto& f : *ds->GetLayerByName("metrics"))
+            if (std::string{f->GetFieldAsString("category")} == "all")
+                metrics[{f->GetFieldAsString("slug"), f->GetFieldAsString("metric")}] =
+                    f->IsFieldSetAndNotNull(f->GetFieldIndex("value"))
+                        ? f->GetFieldAsDouble("value")
+                        : std::nan("");
+    }
+    std::size_t checked = 0;
+    for (const BrowserMetric& m : b.metrics) {
+        const auto it = metrics.find({m.category, m.metric});
+        ASSERT_NE(it, metrics.end()) << m.category << " " << m.metric;
+        bool ok = false;
+        const double shown = parse_shown(m.text, "en", ok);
+        ASSERT_TRUE(ok) << m.text;
+        if (std::isnan(it->second)) {
+            EXPECT_TRUE(std::isnan(shown)) << m.metric;
+            continue;
+        }
+        const bool pct = m.text.find('%') != std::string::npos;
+        EXPECT_NEAR(shown, it->second,
+                    0.5 * std::pow(10.0, -shown_decimals(m.text, "en")) / (pct ? 100 : 1) *
+                        (1 + 1e-9))
+            << m.category << " " << m.metric;
+        ++checked;
+    }
+    EXPECT_GE(checked, 12u);
 }
 
 TEST(Report, HeadlineNumbersEqualCityStatsReadBackWithGdal) {
@@ -271,7 +363,13 @@ TEST(Report, RebuildingFromTheFilesGivesTheSamePagesAndKeepsThemWithoutOverwrite
     r = run_vigia({"report", dir.string(), "--overwrite"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(slurp(dir / "zapopan_report.html"), before) << "vigia report differs from vigia run";
-    EXPECT_EQ(slurp(dir / "alliance_report.html"), alliance);
+    // The alliance page too, but for the list of failed cities, which only the run knows.
+    const std::string rebuilt = slurp(dir / "alliance_report.html");
+    const auto cut = [](const std::string& page) {
+        return page.substr(0, page.find("<section id=\"missing\">"));
+    };
+    EXPECT_TRUE(cut(rebuilt) == cut(alliance));
+    EXPECT_TRUE(Contains(rebuilt, "This page was rebuilt from the files (vigia report)"));
     EXPECT_TRUE(Contains(r.out, "cdmx_report.html"));
     for (const auto& e : fs::directory_iterator(dir))
         EXPECT_EQ(e.path().filename().string().find(".partial-"), std::string::npos) << e.path();

@@ -313,8 +313,10 @@ std::string slurp(const fs::path& p) {
     return ss.str();
 }
 
-void compare_text(const fs::path& a, const fs::path& b, const std::string& name, Report& rep) {
-    std::istringstream sa{slurp(a)}, sb{slurp(b)};
+/// Two texts line by line.
+void compare_lines(const std::string& a, const std::string& b, const std::string& name,
+                   Report& rep) {
+    std::istringstream sa{a}, sb{b};
     std::string la, lb;
     std::size_t line = 0;
     while (true) {
@@ -331,25 +333,15 @@ void compare_text(const fs::path& a, const fs::path& b, const std::string& name,
     }
 }
 
+void compare_text(const fs::path& a, const fs::path& b, const std::string& name, Report& rep) {
+    compare_lines(slurp(a), slurp(b), name, rep);
+}
+
 /// A report page, line by line, with the run's time stamps (run_at_utc in its header) left out.
 void compare_page(const fs::path& a, const fs::path& b, const std::string& name, Report& rep) {
     static const std::regex stamp{R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"};
-    std::istringstream sa{std::regex_replace(slurp(a), stamp, "<run_at_utc>")},
-        sb{std::regex_replace(slurp(b), stamp, "<run_at_utc>")};
-    std::string la, lb;
-    std::size_t line = 0;
-    while (true) {
-        const bool ea = !std::getline(sa, la), eb = !std::getline(sb, lb);
-        ++line;
-        if (ea || eb) {
-            if (ea != eb) rep.add(name, "line counts differ at line " + std::to_string(line));
-            break;
-        }
-        ++rep.compared_values;
-        if (la != lb)
-            rep.add(name + " line " + std::to_string(line),
-                    "'" + la.substr(0, 120) + "' vs '" + lb.substr(0, 120) + "'");
-    }
+    compare_lines(std::regex_replace(slurp(a), stamp, "<run_at_utc>"),
+                  std::regex_replace(slurp(b), stamp, "<run_at_utc>"), name, rep);
 }
 
 void compare_dirs(const fs::path& a, const fs::path& b, const Options& o, Report& rep) {
