@@ -189,14 +189,7 @@ fs::path write_alliance_report(const fs::path& dir, const std::vector<MissingCit
             fmt::format("<figure>{}<figcaption>{}</figcaption></figure>\n",
                         image(read_file(dir / "alliance.png"), "image/png", w("alliance_map_alt")),
                         escape(w("alliance_map_caption")));
-    io::LineChart chart;
-    chart.format = chart_format(L);
-    chart.x_label = w("lorenz_x");
-    chart.y_label = w("lorenz_y");
-    chart.x_range = std::array<double, 2>{0, 1};
-    chart.y_range = std::array<double, 2>{0, 1};
-    chart.x_percent = chart.y_percent = true;
-    chart.series.push_back({w("equality"), {0, 1}, {0, 1}, {0.55, 0.55, 0.55, 1}, 1.2, true});
+    io::LineChart chart = lorenz_frame(w);
     std::string alt;
     for (const CityOutputs& o : outputs) {
         io::TableColumns lz = o.table("lorenz", {"place_share", "incident_share"}, {"category"});

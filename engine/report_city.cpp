@@ -248,14 +248,7 @@ std::string concentration(const CityOutputs& o, const Words& w) {
     std::string out =
         fmt::format("<section id=\"concentration\">\n<h2>{}</h2>\n", escape(w("concentration")));
     io::TableColumns t = o.table("lorenz", {"place_share", "incident_share"}, {"category"});
-    io::LineChart chart;
-    chart.format = chart_format(L);
-    chart.x_label = w("lorenz_x");
-    chart.y_label = w("lorenz_y");
-    chart.x_range = std::array<double, 2>{0, 1};
-    chart.y_range = std::array<double, 2>{0, 1};
-    chart.x_percent = chart.y_percent = true;
-    chart.series.push_back({w("equality"), {0, 1}, {0, 1}, {0.55, 0.55, 0.55, 1}, 1.2, true});
+    io::LineChart chart = lorenz_frame(w);
     io::ChartSeries curve{w("lorenz_city", {{"city", o.name}}), {}, {}};
     curve.width_px = 2.5;
     for (std::size_t i = 0; i < t.rows; ++i)

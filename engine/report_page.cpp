@@ -121,6 +121,18 @@ std::string count(Language language, double value, std::string_view suppressed_t
                        escape(number(language, value, value == std::round(value) ? 0 : 1)));
 }
 
+io::LineChart lorenz_frame(const Words& w) {
+    io::LineChart chart;
+    chart.format = chart_format(w.language);
+    chart.x_label = w("lorenz_x");
+    chart.y_label = w("lorenz_y");
+    chart.x_range = std::array<double, 2>{0, 1};
+    chart.y_range = std::array<double, 2>{0, 1};
+    chart.x_percent = chart.y_percent = true;
+    chart.series.push_back({w("equality"), {0, 1}, {0, 1}, {0.55, 0.55, 0.55, 1}, 1.2, true});
+    return chart;
+}
+
 io::NumberFormat chart_format(Language language) {
     return [language](double value, int decimals) { return number(language, value, decimals); };
 }

@@ -68,6 +68,10 @@ void write_page(const std::filesystem::path& path, const std::string& html, bool
 /// negative or non-finite n.
 std::pair<double, double> poisson_interval(double n);
 
+/// A Lorenz chart without its curves: both axes 0–100 %, their titles, and the dashed line of
+/// equal spread as its first series.
+io::LineChart lorenz_frame(const Words& w);
+
 /// A formatter of chart ticks in the language.
 io::NumberFormat chart_format(Language language);
 

@@ -1,6 +1,7 @@
 #include "io/cairo_util.hpp"
 
 #include "analysis/error.hpp"
+#include "io/text.hpp"
 
 #include <fmt/format.h>
 
@@ -40,6 +41,28 @@ void write_png(cairo_surface_t* surface, const std::filesystem::path& path,
     if (std::fclose(file.release()) != 0)
         throw IoError{
             fmt::format("{}: writing {} failed: {}", where, path.string(), std::strerror(errno))};
+}
+
+std::string drawable_text(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    while (!s.empty()) {
+        const std::size_t bad = first_invalid_utf8(s);
+        for (const char c : s.substr(0, bad))
+            out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? ' ' : c;
+        if (bad == std::string_view::npos) break;
+        out += "\xEF\xBF\xBD"; // U+FFFD REPLACEMENT CHARACTER
+        s.remove_prefix(bad + 1);
+    }
+    return out;
+}
+
+void unhinted_metrics(cairo_t* cr) {
+    cairo_font_options_t* o = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
+    cairo_set_font_options(cr, o);
+    cairo_font_options_destroy(o);
 }
 
 } // namespace vigia::io

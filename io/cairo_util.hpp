@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace vigia::io {
 
@@ -20,6 +21,13 @@ struct CairoContextDeleter {
 };
 using SurfacePtr = std::unique_ptr<cairo_surface_t, CairoSurfaceDeleter>;
 using ContextPtr = std::unique_ptr<cairo_t, CairoContextDeleter>;
+
+/// `s` as cairo's toy text API can draw it: invalid UTF-8 (which would put the context into an
+/// error state) replaced by U+FFFD, control characters by spaces.
+std::string drawable_text(std::string_view s);
+
+/// Unhinted font metrics, so that a layout measured on a scratch surface matches the drawing.
+void unhinted_metrics(cairo_t* cr);
 
 /// Writes `surface` to `path` (created or replaced). Throws IoError "<where>: cannot create
 /// <path>: <reason>" or "<where>: writing <path> failed: <reason>". A file left half-written by

@@ -115,30 +115,6 @@ std::string tick_label(double t) {
 // Text (cairo's toy API, as map_render.cpp): invalid UTF-8 would put the context into an error
 // state, so every string is repaired first; control characters have no glyph.
 
-std::string repaired(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    while (!s.empty()) {
-        const std::size_t bad = first_invalid_utf8(s);
-        const std::string_view good = s.substr(0, bad);
-        for (const char c : good)
-            out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? ' ' : c;
-        if (bad == std::string_view::npos) break;
-        out += "\xEF\xBF\xBD"; // U+FFFD REPLACEMENT CHARACTER
-        s.remove_prefix(bad + 1);
-    }
-    return out;
-}
-
-/// Unhinted metrics, so the layout measured on a scratch surface matches the drawing.
-void prepare(cairo_t* cr) {
-    cairo_font_options_t* o = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
-    cairo_set_font_options(cr, o);
-    cairo_font_options_destroy(o);
-}
-
 void set_font(cairo_t* cr, double size, bool bold, bool italic = false) {
     cairo_select_font_face(cr, kFont, italic ? CAIRO_FONT_SLANT_ITALIC : CAIRO_FONT_SLANT_NORMAL,
                            bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
@@ -161,7 +137,7 @@ struct TextItem {
 /// `s` at `size`, shrunk down to 80% and then cut with "…" so that it is at most `max_w` wide.
 TextItem fitted(cairo_t* cr, const std::string& s, double size, bool bold, bool italic,
                 double max_w) {
-    TextItem t{repaired(s), 0, 0, size, bold, italic, kInk};
+    TextItem t{drawable_text(s), 0, 0, size, bold, italic, kInk};
     set_font(cr, size, bold, italic);
     const double w = advance(cr, t.text);
     if (w <= max_w || w <= 0) return t;
@@ -202,7 +178,7 @@ Layout make_layout(const ForestPlot& plot, int width) {
     SurfacePtr scratch{cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1)};
     ContextPtr owner{cairo_create(scratch.get())};
     cairo_t* cr = owner.get();
-    prepare(cr);
+    unhinted_metrics(cr);
 
     const double W = width;
     const double u = std::max(W / 1000, 0.5);
@@ -231,7 +207,7 @@ Layout make_layout(const ForestPlot& plot, int width) {
     double label_w = 0, right_w = 0;
     auto widest = [&](double& w, const std::string& s, double size, bool bold) {
         set_font(cr, size, bold);
-        w = std::max(w, advance(cr, repaired(s)));
+        w = std::max(w, advance(cr, drawable_text(s)));
     };
     for (const auto& r : plot.rows) {
         widest(label_w, r.label, label_size, false);
@@ -374,7 +350,7 @@ void line(cairo_t* cr, double x0, double y0, double x1, double y1, const Colour&
 }
 
 void draw(cairo_t* cr, const ForestPlot& plot, const Layout& L) {
-    prepare(cr);
+    unhinted_metrics(cr);
     set_colour(cr, kWhite);
     cairo_paint(cr);
     const ForestLayout& g = L.geo;

@@ -110,15 +110,6 @@ double fitted_size(cairo_t* cr, const std::string& s, double size, bool bold, do
     return w > max_w && w > 0 ? size * max_w / w : size;
 }
 
-/// Unhinted metrics, so the layout measured on a scratch surface matches the drawing.
-void prepare(cairo_t* cr) {
-    cairo_font_options_t* o = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
-    cairo_set_font_options(cr, o);
-    cairo_font_options_destroy(o);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Layout: everything placed in pixels before the surface exists (its height depends on it).
 
@@ -215,7 +206,7 @@ Layout make_layout(const MapDoc& doc, const std::string& where) {
     SurfacePtr scratch{cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1)};
     ContextPtr owner{cairo_create(scratch.get())};
     cairo_t* cr = owner.get();
-    prepare(cr);
+    unhinted_metrics(cr);
 
     Layout L;
     const double W = doc.width_px;
@@ -634,7 +625,7 @@ void draw_legend_symbol(cairo_t* cr, const LegendEntry& e, double x, double y, d
 }
 
 void draw(cairo_t* cr, const MapDoc& doc, const Layout& L, const std::string& where) {
-    prepare(cr);
+    unhinted_metrics(cr);
     set_rgba(cr, kWhite);
     cairo_paint(cr);
     const double u = L.u;
