@@ -8,11 +8,13 @@
 #include "io/city_file.hpp"
 #include "io/layer_styles.hpp"
 #include "io/partial_files.hpp"
+#include "io/postgis.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 namespace vigia::engine {
 
@@ -87,11 +89,33 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
         std::fprintf(out, "removed %zu partial files left by a stopped run: %s%s\n", stale.size(),
                      names.c_str(), stale.size() > 5 ? ", ..." : "");
     }
+    // In a database a slug's '-' is '_': two cities must not meet in one schema.
+    if (options.database) {
+        std::map<std::string, std::string> schema_of;
+        for (const CityConfig& city : manifest.cities) {
+            std::string schema = city.slug;
+            std::replace(schema.begin(), schema.end(), '-', '_');
+            if (auto [it, fresh] = schema_of.emplace(schema, city.slug); !fresh)
+                throw InputError{fmt::format("{}: cities '{}' and '{}' would share the schema "
+                                             "vigia_{}; give one a slug = \"...\"",
+                                             manifest.path.string(), it->second, city.slug,
+                                             schema)};
+        }
+    }
     BatchResult result;
     Progress progress{options.quiet};
     for (const CityConfig& city : manifest.cities) {
         if (!only.empty() && std::find(only.begin(), only.end(), city.slug) == only.end()) continue;
         try {
+            // A city whose schemas are in the way is not computed: it fails, they are kept.
+            if (options.database) {
+                const auto in_the_way =
+                    existing_schemas(*options.database, city_schemas(city.slug));
+                if (!in_the_way.empty())
+                    throw IoError{
+                        fmt::format("{}: schema {} exists already; pass --overwrite to replace",
+                                    options.database->connection, in_the_way.front())};
+            }
             result.done.push_back(run_city(manifest, city, options, progress));
         } catch (const VigiaError& e) {
             if (!options.quiet) std::fputc('\n', err);
@@ -114,7 +138,15 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
             write_city_report(options.out_dir, r.slug, true, options.overwrite);
             if (options.private_report)
                 write_city_report(options.out_dir, r.slug, false, options.overwrite);
+            std::string published;
+            if (options.database)
+                for (const std::string& schema :
+                     publish_city(*options.database, options.out_dir, r.slug))
+                    published += (published.empty() ? "" : ", ") + schema;
             std::fputs(summary(r).c_str(), out);
+            if (!published.empty())
+                std::fprintf(out, "  into %s: %s\n", options.database->connection.c_str(),
+                             published.c_str());
             std::fflush(out);
             committed.push_back(std::move(r));
         } catch (const VigiaError& e) {
@@ -134,6 +166,11 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
         std::fprintf(out, "alliance: %s, %s, %s and %s (%zu cities)\n", paths[0].string().c_str(),
                      paths[1].string().c_str(), paths[2].string().c_str(),
                      paths[3].string().c_str(), result.done.size());
+        if (options.database) {
+            publish_alliance(*options.database, options.out_dir);
+            std::fprintf(out, "alliance: into %s: %s\n", options.database->connection.c_str(),
+                         io::schema_name("alliance").c_str());
+        }
     }
     return result;
 }

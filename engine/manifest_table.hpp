@@ -8,6 +8,7 @@
 #include "engine/manifest_keys.hpp"
 
 #include "engine/toml.hpp"
+#include "io/connection.hpp"
 #include <fmt/format.h>
 
 #include <cmath>
@@ -51,8 +52,10 @@ public:
     const std::string& where() const { return m_where; }
     const std::filesystem::path& manifest() const { return m_manifest; }
     const toml::table& table() const { return m_t; }
-    /// A path relative to the manifest's folder.
+    /// A path relative to the manifest's folder; a connection string (`PG:…`) as it is, its
+    /// password kept apart (io/connection.hpp).
     std::string resolve(const std::string& s) const {
+        if (io::is_postgres(s)) return io::remember_connection(s);
         const std::filesystem::path p{s};
         return (p.is_absolute() ? p : m_manifest.parent_path() / p).lexically_normal().string();
     }

@@ -55,17 +55,19 @@ const toml::table& table_of(TableReader& r, const toml::node& n, const std::stri
 
 /// `sql = "SELECT ..."`: GDAL's SQLite dialect on the file, instead of layer.
 template <class P, class F> void sql_key(KeyTable<P>& t, F location, const std::string& echo = {}) {
-    t.custom("sql", "string", "", "",
-             "instead of layer: a query in GDAL's SQLite dialect (as ogr2ogr -sql), to derive a "
-             "key or a coordinate",
-             [location](TableReader& r, const toml::node& n, P& p) {
-                 if (!n.is_string()) r.fail(&n, "'sql' must be a string");
-                 const std::string s{*n.value<std::string>()};
-                 if (s.empty()) r.fail(&n, "sql is empty");
-                 auto [layer, sql] = location(p);
-                 if (!layer.empty()) r.fail(&n, "give layer or sql, not both");
-                 sql = s;
-             });
+    t.custom(
+        "sql", "string", "", "",
+        "instead of layer: a query in GDAL's SQLite dialect (as ogr2ogr -sql), or PostgreSQL's "
+        "own for a PG: path, to derive a "
+        "key or a coordinate",
+        [location](TableReader& r, const toml::node& n, P& p) {
+            if (!n.is_string()) r.fail(&n, "'sql' must be a string");
+            const std::string s{*n.value<std::string>()};
+            if (s.empty()) r.fail(&n, "sql is empty");
+            auto [layer, sql] = location(p);
+            if (!layer.empty()) r.fail(&n, "give layer or sql, not both");
+            sql = s;
+        });
     if (!echo.empty())
         t.echo_as(echo, [location](const P& p) -> std::optional<std::string> {
             auto [layer, sql] = location(const_cast<P&>(p));
@@ -392,7 +394,8 @@ const KeyTable<io::PolygonSourceSpec>& boundary_keys() {
             true);
         k.text(
             "layer", [](auto& p) -> auto& { return p.layer; },
-            "layer name, when the file has several");
+            "layer name, when the file has several; schema.table in a database (path = "
+            "\"PG:...\")");
         sql_key(
             k, [](auto& p) { return std::tie(p.layer, p.sql); }, "boundary_sql");
         encoding_key(
@@ -417,7 +420,8 @@ const KeyTable<PointsTable>& points_keys() {
             true);
         k.text(
             "layer", [](auto& p) -> auto& { return p.spec.layer; },
-            "layer name, when the file has several");
+            "layer name, when the file has several; schema.table in a database (path = "
+            "\"PG:...\")");
         sql_key(
             k, [](auto& p) { return std::tie(p.spec.layer, p.spec.sql); }, "incidents_sql");
         encoding_key(
@@ -479,7 +483,8 @@ const KeyTable<CountsTable>& counts_keys() {
             true);
         k.text(
             "layer", [](auto& p) -> auto& { return p.spec.layer; },
-            "layer name, when the file has several");
+            "layer name, when the file has several; schema.table in a database (path = "
+            "\"PG:...\")");
         sql_key(
             k, [](auto& p) { return std::tie(p.spec.layer, p.spec.sql); }, "counts_sql");
         encoding_key(
@@ -563,7 +568,7 @@ void feature_layer_keys(KeyTable<P>& k, S source, std::string path_help, std::st
         "path", true);
     k.text(
         "layer", [source](auto& p) -> auto& { return source(p).layer; },
-        "layer name, when the file has several");
+        "layer name, when the file has several; schema.table in a database (path = \"PG:...\")");
     sql_key(k, [source](auto& p) { return std::tie(source(p).layer, source(p).sql); });
     encoding_key(
         k, [source](auto& p) -> auto& { return source(p).encoding; });
@@ -727,7 +732,8 @@ void polygon_layer_keys(KeyTable<io::FeatureSourceSpec>& k, std::string path_hel
         "path", [](auto& p) -> auto& { return p.path; }, std::move(path_help), true,
         std::move(path_echo), true);
     k.text(
-        "layer", [](auto& p) -> auto& { return p.layer; }, "layer name, when the file has several");
+        "layer", [](auto& p) -> auto& { return p.layer; },
+        "layer name, when the file has several; schema.table in a database (path = \"PG:...\")");
     sql_key(k, [](auto& p) { return std::tie(p.layer, p.sql); });
     encoding_key(
         k, [](auto& p) -> auto& { return p.encoding; });

@@ -1,5 +1,7 @@
 #include "engine/maps.hpp"
 
+#include "io/connection.hpp"
+
 #include "analysis/geos.hpp"
 #include "engine/provenance.hpp"
 #include "engine/styles.hpp"
@@ -83,9 +85,16 @@ io::MapDoc city_map(const CityContext& o, Language language, std::size_t max_uni
     const std::string input = o.points   ? o.city->incidents->path
                               : o.counts ? o.city->counts->path
                                          : std::string{};
-    doc.source = fmt::format("{}: {} · Vigía {} · {}", text(language, "source"),
-                             std::filesystem::path{input}.filename().string(), vigia_version(),
-                             io::srs_label(*o.target));
+    // A file by its name; a database table by its name (never the connection).
+    const std::string table = o.points   ? o.city->incidents->layer
+                              : o.counts ? o.city->counts->layer
+                                         : std::string{};
+    const std::string shown = !io::is_postgres(input)
+                                  ? std::filesystem::path{input}.filename().string()
+                              : !table.empty() ? table
+                                               : std::string{"PostgreSQL"};
+    doc.source = fmt::format("{}: {} · Vigía {} · {}", text(language, "source"), shown,
+                             vigia_version(), io::srs_label(*o.target));
 
     io::MapPanel p;
     p.extent = extent_of(o.boundary.extent);

@@ -273,6 +273,11 @@ MergeResult merge_cities(const MergeOptions& options, std::FILE* out) {
             if (fs::exists(p))
                 throw IoError{
                     fmt::format("{}: exists already; pass --overwrite to replace", p.string())};
+    if (options.database && !options.database->overwrite &&
+        !existing_schemas(*options.database, {"vigia_alliance"}).empty())
+        throw IoError{fmt::format("{}: schema vigia_alliance exists already; pass --overwrite to "
+                                  "replace",
+                                  options.database->connection)};
     fs::create_directories(options.out_dir);
     const SharedBreaks breaks = batch_breaks(cities);
     for (const CityFile& f : files)
@@ -291,6 +296,11 @@ MergeResult merge_cities(const MergeOptions& options, std::FILE* out) {
     std::fprintf(out, "alliance: %s, %s, %s and %s (%zu cities merged)\n",
                  paths[0].string().c_str(), paths[1].string().c_str(), paths[2].string().c_str(),
                  paths[3].string().c_str(), cities.size());
+    if (options.database) {
+        publish_alliance(*options.database, options.out_dir);
+        std::fprintf(out, "alliance: into %s: vigia_alliance\n",
+                     options.database->connection.c_str());
+    }
     return result;
 }
 

@@ -6,6 +6,8 @@
 /// class breaks are pooled over the merged cities and the city files restyled on them, so a
 /// merge equals a single-process batch of the same cities, value for value.
 
+#include "engine/database.hpp"
+
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -22,6 +24,8 @@ struct MergeOptions {
     std::optional<std::filesystem::path> plan; ///< plan.tsv: list its missing tasks
     bool public_only = false;
     bool overwrite = false;
+    /// `-o PG:…`: alliance.gpkg then published into `vigia_alliance`; `out_dir` holds the files.
+    std::optional<DatabaseOutput> database;
 };
 
 struct MergeResult {

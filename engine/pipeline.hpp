@@ -5,6 +5,7 @@
 
 #include "engine/city_writer.hpp"
 #include "engine/context.hpp"
+#include "engine/database.hpp"
 #include "engine/hotspot_stage.hpp"
 #include "engine/manifest.hpp"
 #include "engine/maps.hpp"
@@ -13,6 +14,7 @@
 
 #include <array>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,9 @@ struct RunOptions {
     bool alliance = true;
     /// Also write each city's private report (<slug>_report_private.html).
     bool private_report = false;
+    /// `-o PG:…`: each city's GeoPackages then published into the database (engine/
+    /// database.hpp); `out_dir` is the files folder.
+    std::optional<DatabaseOutput> database;
 };
 
 /// What a city's run produced, for the on-screen summary.

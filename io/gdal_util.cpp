@@ -1,6 +1,7 @@
 #include "io/gdal_util.hpp"
 
 #include "analysis/error.hpp"
+#include "io/connection.hpp"
 
 #include <fmt/format.h>
 #include <proj.h>
@@ -35,11 +36,14 @@ GDALDatasetUniquePtr open_vector(const std::string& path,
     for (const auto& o : open_options)
         opts.push_back(o.c_str());
     opts.push_back(nullptr);
-    GDALDatasetUniquePtr ds{GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_VERBOSE_ERROR,
+    // A connection string's password lives only in io/connection.cpp; `path` is redacted.
+    const std::string real = is_postgres(path) ? connection_secret(path) : path;
+    GDALDatasetUniquePtr ds{GDALDataset::Open(real.c_str(), GDAL_OF_VECTOR | GDAL_OF_VERBOSE_ERROR,
                                               nullptr, opts.data(), nullptr)};
     if (!ds) {
-        const std::string why =
-            errors.last_error().empty() ? "not a readable vector data set" : errors.last_error();
+        const std::string why = errors.last_error().empty()
+                                    ? "not a readable vector data set"
+                                    : redact_connection(errors.last_error());
         throw InputError{fmt::format("{}: cannot open: {}", path, why)};
     }
     return ds;

@@ -1,5 +1,7 @@
 #include "io/incident_reader.hpp"
 
+#include "io/connection.hpp"
+
 #include "analysis/error.hpp"
 #include "io/layer_source.hpp"
 #include "io/time_parse.hpp"
@@ -25,6 +27,15 @@ void apply_where(OGRLayer& layer, const std::string& path, const std::string& wh
     if (layer.SetAttributeFilter(where.c_str()) != OGRERR_NONE)
         throw InputError{fmt::format("{} layer '{}': invalid where = \"{}\": {}", path,
                                      layer.GetName(), where, errors.last_error())};
+    // A database checks the filter only when it runs it (PostgreSQL folds unquoted names to
+    // lower case: "GEOGRAFICO" needs its quotes there): run it once for its error.
+    layer.ResetReading();
+    OGRFeatureUniquePtr first{layer.GetNextFeature()};
+    layer.ResetReading();
+    if (!errors.last_error().empty())
+        throw InputError{fmt::format("{} layer '{}': where = \"{}\" failed: {}", path,
+                                     layer.GetName(), where,
+                                     redact_connection(errors.last_error()))};
 }
 
 bool in_period(const Period& p, std::int64_t t, std::int32_t span) noexcept {

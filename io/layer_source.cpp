@@ -36,7 +36,9 @@ OpenLayer::OpenLayer(const LayerLocation& where) : m_path{where.path}, m_sql{whe
         if (!where.layer.empty())
             throw InputError{fmt::format("{}: give layer or sql, not both", where.path)};
         GdalErrorScope errors;
-        m_layer = m_ds->ExecuteSQL(where.sql.c_str(), nullptr, "SQLITE");
+        // A database runs its own SQL (PostgreSQL's); files GDAL's SQLite dialect.
+        const char* dialect = m_driver == "PostgreSQL" ? nullptr : "SQLITE";
+        m_layer = m_ds->ExecuteSQL(where.sql.c_str(), nullptr, dialect);
         if (!m_layer)
             throw InputError{
                 fmt::format("{}: sql = \"{}\" failed: {}", where.path, where.sql,

@@ -14,6 +14,7 @@ packages=(
   libtomlplusplus-dev           # toml++: manifest parsing with line numbers
   libfmt-dev                    # fmt: message formatting
   libcairo2-dev fonts-dejavu-core  # cairo: PNG maps (io/map_render), drawn in DejaVu Sans
+  libpq-dev                     # libpq: the PostgreSQL/PostGIS output (io/postgis: COPY, the atomic swap)
   libgtest-dev                  # GoogleTest: the test suite (built with the rest)
   libbenchmark-dev              # Google Benchmark: bench/ (built with the rest)
 )
@@ -26,6 +27,7 @@ test_packages=(
   python3-yaml                  # PyYAML: the structure check of deploy/k8s/ (tests/k8s/)
   chromium                      # headless browser of the report tests, tests/browser
   nodejs                        # Node.js: runs tests/browser/check_report.mjs (playwright-core)
+  postgresql-15-postgis-3       # PostgreSQL 15 + PostGIS 3.3: the server of tests/postgis/
 )
 test_mode=0
 if [ "${1:-}" = "--test" ]; then

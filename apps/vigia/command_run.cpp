@@ -3,6 +3,7 @@
 #include "apps/vigia/commands.hpp"
 #include "engine/batch.hpp"
 #include "engine/plan.hpp"
+#include "io/connection.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -17,9 +18,14 @@ int run_manifest_file(const std::string& manifest, const std::string& out_dir,
     if (overrides.permutations >= 0)
         m.analysis.permutations = static_cast<std::size_t>(overrides.permutations);
     if (overrides.seed >= 0) m.analysis.seed = static_cast<std::uint64_t>(overrides.seed);
+    const OutputTarget target{out_dir, selection.files, overwrite, selection.reader_role};
+    if (target.database && selection.skip_complete)
+        throw UsageError{"--skip-complete looks at the files of a folder; not with -o PG:..."};
     engine::RunOptions options;
-    options.out_dir = out_dir;
-    options.overwrite = overwrite;
+    options.out_dir = target.folder;
+    options.database = target.database;
+    // The files folder of a database output is the run's own: its files always replaced.
+    options.overwrite = overwrite || (target.database && selection.files.empty());
     options.quiet = quiet;
     options.private_report = selection.private_report;
     std::vector<std::string> cities = selection.cities;
@@ -58,7 +64,16 @@ public:
         CLI::App* sub =
             app.add_subcommand("run", "Run a manifest: every city, or those named by --city");
         sub->add_option("manifest", m_manifest, "The TOML manifest")->required();
-        sub->add_option("-o,--out", m_out, "Output folder")->capture_default_str();
+        sub->add_option("-o,--out", m_out,
+                        "Output folder, or a PostgreSQL database (PG:service=... or "
+                        "PG:dbname=... host=...): a schema per city, vigia_<slug>")
+            ->capture_default_str();
+        sub->add_option("--files", m_sel.files,
+                        "With -o PG:...: also keep the files (GeoPackages, maps, pages) in this "
+                        "folder (default: not kept)");
+        sub->add_option("--public-role", m_sel.reader_role,
+                        "With -o PG:...: the role given read access (USAGE, SELECT) to the "
+                        "public schemas vigia_<slug>_public and vigia_alliance");
         sub->add_option("--city", m_sel.cities, "Run only this city (slug); repeatable");
         sub->add_option("--task", m_sel.task,
                         "Run task N of `vigia plan` (0-based), or \"env\": SLURM_ARRAY_TASK_ID, "

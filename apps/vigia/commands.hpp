@@ -3,7 +3,12 @@
 /// The subcommands. Each registers its options with CLI11 (parsing and validation only, no
 /// I/O) and, when chosen, calls the engine. main.cpp owns the one catch block.
 
+#include "engine/database.hpp"
+
 #include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <optional>
 
 #include <memory>
 #include <string>
@@ -41,6 +46,23 @@ struct RunSelection {
     std::string task;                ///< --task: "", a number, or "env"
     bool skip_complete = false;      ///< --skip-complete
     bool private_report = false;     ///< --private: also the private report pages
+    std::string files;               ///< --files: with -o PG:…, the folder the files go to
+    std::string reader_role;         ///< --public-role: with -o PG:…, reads the public schemas
+};
+
+/// `-o`, a folder or a database: with `PG:…`, the database to publish into (redacted) and the
+/// folder of the files (`files`, or a temporary one removed at exit, whose path it holds).
+struct OutputTarget {
+    std::filesystem::path folder;
+    std::optional<engine::DatabaseOutput> database;
+    OutputTarget(const std::string& out, const std::string& files, bool overwrite,
+                 const std::string& reader_role);
+    ~OutputTarget();
+    OutputTarget(const OutputTarget&) = delete;
+    OutputTarget& operator=(const OutputTarget&) = delete;
+
+private:
+    bool m_scratch = false;
 };
 
 /// Shared by run and demo: runs a manifest and returns the exit code.

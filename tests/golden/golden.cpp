@@ -7,6 +7,10 @@
 //   vigia_golden [--tolerance REL] [--ignore-table NAME]... [--ignore-column TABLE.COLUMN]...
 //                [--ignore-key REGEX]... [--ignore-file NAME]... [--skip-images]
 //                [--max-report N] DIR_A DIR_B
+//   vigia_golden [the same options] --database PG:... DIR
+//     each DIR/<name>.gpkg against schema vigia_<name> of the database (vigia run -o PG:...):
+//     every layer's rows by fid, the metadata items (table `metadata`), the styles
+//     (public.layer_styles).
 
 #include <cpl_conv.h>
 #include <cpl_string.h>
@@ -40,6 +44,7 @@ struct Options {
     bool skip_images = false;
     std::set<std::string> ignore_files; ///< file names left out (e.g. a page listing failures)
     std::size_t max_report = 50;
+    std::string database; ///< --database PG:…: compare one folder's GeoPackages with it
 };
 
 struct Report {
@@ -85,16 +90,12 @@ struct Row {
     std::string wkb;
 };
 
-std::vector<Row> rows_of(GDALDataset& ds, const std::string& table,
-                         std::vector<std::string>& columns) {
+/// The rows of `sql` (falling back to `fallback` when it fails), and its column names.
+std::vector<Row> rows_of_sql(GDALDataset& ds, const std::string& sql, const std::string& fallback,
+                             std::vector<std::string>& columns) {
     std::vector<Row> out;
-    const std::string sql = "SELECT * FROM \"" + table + "\" ORDER BY rowid";
     OGRLayer* l = ds.ExecuteSQL(sql.c_str(), nullptr, nullptr);
-    if (!l) {
-        // Views or tables without rowid.
-        const std::string plain = "SELECT * FROM \"" + table + "\"";
-        l = ds.ExecuteSQL(plain.c_str(), nullptr, nullptr);
-    }
+    if (!l && !fallback.empty()) l = ds.ExecuteSQL(fallback.c_str(), nullptr, nullptr);
     if (!l) return out;
     OGRFeatureDefn* d = l->GetLayerDefn();
     columns.clear();
@@ -135,6 +136,13 @@ std::vector<Row> rows_of(GDALDataset& ds, const std::string& table,
     return out;
 }
 
+std::vector<Row> rows_of(GDALDataset& ds, const std::string& table,
+                         std::vector<std::string>& columns) {
+    // Views and tables without rowid: in their own order.
+    return rows_of_sql(ds, "SELECT * FROM \"" + table + "\" ORDER BY rowid",
+                       "SELECT * FROM \"" + table + "\"", columns);
+}
+
 std::string show(const Row& r, std::size_t i) {
     switch (r.kind[i]) {
     case 0:
@@ -146,6 +154,76 @@ std::string show(const Row& r, std::size_t i) {
     }
     default:
         return "'" + r.text[i].substr(0, 120) + "'";
+    }
+}
+
+/// Two row sets of table `t` (columns, then rows in order; run_info by key, timings aside).
+void compare_rows(const std::string& t, const std::string& where,
+                  const std::vector<std::string>& ca, const std::vector<Row>& ra,
+                  const std::vector<std::string>& cb, const std::vector<Row>& rb, const Options& o,
+                  Report& rep) {
+    if (ca != cb) {
+        rep.add(where, "columns differ");
+        return;
+    }
+    const int key_col = t == "run_info"
+                            ? static_cast<int>(std::find(ca.begin(), ca.end(), "key") - ca.begin())
+                            : -1;
+    auto skip_row = [&](const Row& r) {
+        return key_col >= 0 && key_col < static_cast<int>(ca.size()) &&
+               ignored_key(o, r.text[static_cast<std::size_t>(key_col)]);
+    };
+    std::vector<const Row*> fa, fb;
+    for (const auto& r : ra)
+        if (!skip_row(r)) fa.push_back(&r);
+    for (const auto& r : rb)
+        if (!skip_row(r)) fb.push_back(&r);
+    if (key_col >= 0 && key_col < static_cast<int>(ca.size())) {
+        // run_info is a key/value table: compared by key, whatever the order of its rows.
+        const auto k = static_cast<std::size_t>(key_col);
+        std::map<std::string, const Row*> ma, mb;
+        for (const Row* x : fa)
+            ma[x->text[k]] = x;
+        for (const Row* x : fb)
+            mb[x->text[k]] = x;
+        for (const auto& [key, x] : ma) {
+            ++rep.compared_values;
+            auto it = mb.find(key);
+            if (it == mb.end()) {
+                rep.add(where + " " + key, "only in the first");
+                continue;
+            }
+            for (std::size_t i = 0; i < ca.size(); ++i)
+                if (x->text[i] != it->second->text[i] || x->kind[i] != it->second->kind[i])
+                    rep.add(where + " " + key, show(*x, i) + " vs " + show(*it->second, i));
+        }
+        for (const auto& [key, x] : mb)
+            if (!ma.count(key)) rep.add(where + " " + key, "only in the second");
+        return;
+    }
+    if (fa.size() != fb.size()) {
+        rep.add(where, "rows: " + std::to_string(fa.size()) + " vs " + std::to_string(fb.size()));
+        return;
+    }
+    for (std::size_t k = 0; k < fa.size(); ++k) {
+        const Row& x = *fa[k];
+        const Row& y = *fb[k];
+        // run_info's row count follows its timing entries, which are left out.
+        const bool run_info_count =
+            t == "gpkg_ogr_contents" && !x.text.empty() && x.text[0] == "run_info";
+        for (std::size_t i = 0; i < ca.size(); ++i) {
+            if (o.ignore_columns.count(t + "." + ca[i])) continue;
+            if (run_info_count && ca[i] == "feature_count") continue;
+            ++rep.compared_values;
+            bool same = x.kind[i] == y.kind[i];
+            if (same && x.kind[i] == 2) same = same_real(x.real[i], y.real[i], o.tolerance);
+            if (same && (x.kind[i] == 1 || x.kind[i] == 3)) same = x.text[i] == y.text[i];
+            if (!same)
+                rep.add(where + " row " + std::to_string(k + 1) + " " + ca[i],
+                        show(x, i) + " vs " + show(y, i));
+        }
+        ++rep.compared_values;
+        if (x.wkb != y.wkb) rep.add(where + " row " + std::to_string(k + 1), "geometry differs");
     }
 }
 
@@ -171,71 +249,7 @@ void compare_gpkg(const fs::path& a, const fs::path& b, const std::string& name,
         std::vector<std::string> ca, cb;
         const auto ra = rows_of(*da, t, ca);
         const auto rb = rows_of(*db, t, cb);
-        if (ca != cb) {
-            rep.add(where, "columns differ");
-            continue;
-        }
-        const int key_col =
-            t == "run_info" ? static_cast<int>(std::find(ca.begin(), ca.end(), "key") - ca.begin())
-                            : -1;
-        auto skip_row = [&](const Row& r) {
-            return key_col >= 0 && key_col < static_cast<int>(ca.size()) &&
-                   ignored_key(o, r.text[static_cast<std::size_t>(key_col)]);
-        };
-        std::vector<const Row*> fa, fb;
-        for (const auto& r : ra)
-            if (!skip_row(r)) fa.push_back(&r);
-        for (const auto& r : rb)
-            if (!skip_row(r)) fb.push_back(&r);
-        if (key_col >= 0 && key_col < static_cast<int>(ca.size())) {
-            // run_info is a key/value table: compared by key, whatever the order of its rows.
-            const auto k = static_cast<std::size_t>(key_col);
-            std::map<std::string, const Row*> ma, mb;
-            for (const Row* x : fa)
-                ma[x->text[k]] = x;
-            for (const Row* x : fb)
-                mb[x->text[k]] = x;
-            for (const auto& [key, x] : ma) {
-                ++rep.compared_values;
-                auto it = mb.find(key);
-                if (it == mb.end()) {
-                    rep.add(where + " " + key, "only in the first");
-                    continue;
-                }
-                for (std::size_t i = 0; i < ca.size(); ++i)
-                    if (x->text[i] != it->second->text[i] || x->kind[i] != it->second->kind[i])
-                        rep.add(where + " " + key, show(*x, i) + " vs " + show(*it->second, i));
-            }
-            for (const auto& [key, x] : mb)
-                if (!ma.count(key)) rep.add(where + " " + key, "only in the second");
-            continue;
-        }
-        if (fa.size() != fb.size()) {
-            rep.add(where,
-                    "rows: " + std::to_string(fa.size()) + " vs " + std::to_string(fb.size()));
-            continue;
-        }
-        for (std::size_t k = 0; k < fa.size(); ++k) {
-            const Row& x = *fa[k];
-            const Row& y = *fb[k];
-            // run_info's row count follows its timing entries, which are left out.
-            const bool run_info_count =
-                t == "gpkg_ogr_contents" && !x.text.empty() && x.text[0] == "run_info";
-            for (std::size_t i = 0; i < ca.size(); ++i) {
-                if (o.ignore_columns.count(t + "." + ca[i])) continue;
-                if (run_info_count && ca[i] == "feature_count") continue;
-                ++rep.compared_values;
-                bool same = x.kind[i] == y.kind[i];
-                if (same && x.kind[i] == 2) same = same_real(x.real[i], y.real[i], o.tolerance);
-                if (same && (x.kind[i] == 1 || x.kind[i] == 3)) same = x.text[i] == y.text[i];
-                if (!same)
-                    rep.add(where + " row " + std::to_string(k + 1) + " " + ca[i],
-                            show(x, i) + " vs " + show(y, i));
-            }
-            ++rep.compared_values;
-            if (x.wkb != y.wkb)
-                rep.add(where + " row " + std::to_string(k + 1), "geometry differs");
-        }
+        compare_rows(t, where, ca, ra, cb, rb, o, rep);
     }
     // Metadata items of the file (run_info is repeated there), timings aside.
     auto items = [&](GDALDataset& ds) {
@@ -344,6 +358,99 @@ void compare_page(const fs::path& a, const fs::path& b, const std::string& name,
                   std::regex_replace(slurp(b), stamp, "<run_at_utc>"), name, rep);
 }
 
+/// The SQL text of a name: "name", its quotes doubled.
+std::string quoted(const std::string& name) {
+    std::string q = "\"";
+    for (char c : name)
+        q += c == '"' ? std::string{"\"\""} : std::string{c};
+    return q + "\"";
+}
+
+/// A GeoPackage against its schema in PostgreSQL (`vigia run -o PG:…`): every layer's rows in
+/// fid order, every column and geometry; the metadata items against the schema's `metadata`
+/// table; the styles against public.layer_styles.
+void compare_gpkg_db(const fs::path& a, GDALDataset& db, const std::string& schema,
+                     const std::string& name, const Options& o, Report& rep) {
+    GDALDatasetUniquePtr da{GDALDataset::Open(a.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY)};
+    if (!da) {
+        rep.add(name, "cannot open the GeoPackage");
+        return;
+    }
+    std::vector<std::string> ignore;
+    for (int i = 0; i < da->GetLayerCount(); ++i) {
+        OGRLayer* l = da->GetLayer(i);
+        const std::string t = l->GetName();
+        if (t == "layer_styles" || o.ignore_tables.count(t)) continue;
+        std::string cols = "fid + 0 AS fid_"; // an expression: GDAL takes a bare fid as the FID
+        OGRFeatureDefn* d = l->GetLayerDefn();
+        for (int k = 0; k < d->GetFieldCount(); ++k)
+            cols += ", " + quoted(d->GetFieldDefn(k)->GetNameRef());
+        if (d->GetGeomFieldCount() > 0) cols += ", " + quoted(l->GetGeometryColumn());
+        std::vector<std::string> ca, cb;
+        const auto ra =
+            rows_of_sql(*da, "SELECT " + cols + " FROM " + quoted(t) + " ORDER BY fid", "", ca);
+        const auto rb = rows_of_sql(
+            db, "SELECT " + cols + " FROM " + quoted(schema) + "." + quoted(t) + " ORDER BY fid",
+            "", cb);
+        if (cb.empty()) {
+            rep.add(name + ":" + t, "no such table in schema " + schema);
+            continue;
+        }
+        if (ca != cb) {
+            std::string la, lb;
+            for (const auto& c : ca)
+                la += c + " ";
+            for (const auto& c : cb)
+                lb += c + " ";
+            rep.add(name + ":" + t, "columns differ: " + la + "vs " + lb);
+            continue;
+        }
+        compare_rows(t, name + ":" + t, ca, ra, cb, rb, o, rep);
+    }
+    // The metadata items, timings aside.
+    std::map<std::string, std::string> ma, mb;
+    if (char** md = da->GetMetadata())
+        for (char** p = md; *p; ++p) {
+            char* key = nullptr;
+            const char* value = CPLParseNameValue(*p, &key);
+            if (key && !ignored_key(o, key)) ma[key] = value ? value : "";
+            CPLFree(key);
+        }
+    std::vector<std::string> cm;
+    for (const Row& r :
+         rows_of_sql(db, "SELECT key, value FROM " + quoted(schema) + ".metadata", "", cm))
+        if (!ignored_key(o, r.text[0])) mb[r.text[0]] = r.text[1];
+    for (const auto& [k, v] : ma) {
+        ++rep.compared_values;
+        auto it = mb.find(k);
+        if (it == mb.end())
+            rep.add(name + ":metadata", k + " only in the GeoPackage");
+        else if (it->second != v)
+            rep.add(name + ":metadata " + k,
+                    "'" + v.substr(0, 120) + "' vs '" + it->second.substr(0, 120) + "'");
+    }
+    for (const auto& [k, v] : mb)
+        if (!ma.count(k)) rep.add(name + ":metadata", k + " only in the database");
+    // The styles QGIS applies.
+    if (o.ignore_tables.count("layer_styles")) return;
+    std::vector<std::string> sa, sb;
+    const auto ya = rows_of_sql(*da,
+                                "SELECT f_table_name AS t, coalesce(f_geometry_column, '') AS g, "
+                                "styleName AS n, styleQML AS q, CAST(useAsDefault AS INTEGER) AS "
+                                "d, coalesce(description, '') AS s FROM layer_styles "
+                                "ORDER BY f_table_name, styleName",
+                                "", sa);
+    const auto yb = rows_of_sql(
+        db,
+        "SELECT f_table_name AS t, coalesce(f_geometry_column, '') AS g, stylename AS n, "
+        "styleqml::text AS q, useasdefault::int AS d, coalesce(description, '') AS s FROM "
+        "public.layer_styles WHERE "
+        "f_table_catalog = current_database() AND f_table_schema = '" +
+            schema + "' ORDER BY f_table_name COLLATE \"C\", stylename COLLATE \"C\"",
+        "", sb);
+    compare_rows("layer_styles", name + ":layer_styles", sa, ya, sb, yb, o, rep);
+}
+
 void compare_dirs(const fs::path& a, const fs::path& b, const Options& o, Report& rep) {
     std::set<std::string> na, nb;
     for (const auto& e : fs::directory_iterator(a))
@@ -385,7 +492,7 @@ int usage(const char* why) {
         "vigia_golden: %s\nusage: vigia_golden [--tolerance REL] [--ignore-table NAME]... "
         "[--ignore-column TABLE.COLUMN]... [--ignore-key REGEX]... [--ignore-file NAME]... "
         "[--skip-images] "
-        "[--max-report N] DIR_A DIR_B\n",
+        "[--max-report N] DIR_A DIR_B\n       vigia_golden [options] --database PG:... DIR\n",
         why);
     return 2;
 }
@@ -418,6 +525,10 @@ int main(int argc, char** argv) {
             const char* v = next();
             if (!v) return usage("--ignore-file needs a file name");
             o.ignore_files.insert(v);
+        } else if (a == "--database") {
+            const char* v = next();
+            if (!v) return usage("--database needs a connection (PG:...)");
+            o.database = v;
         } else if (a == "--skip-images") {
             o.skip_images = true;
         } else if (a == "--max-report") {
@@ -430,14 +541,31 @@ int main(int argc, char** argv) {
             dirs.push_back(a);
         }
     }
-    if (dirs.size() != 2) return usage("give two folders");
+    if (dirs.size() != (o.database.empty() ? 2u : 1u))
+        return usage(o.database.empty() ? "give two folders" : "give one folder with --database");
     for (const auto& d : dirs)
         if (!fs::is_directory(d)) return usage((d + " is not a folder").c_str());
     GDALAllRegister();
     CPLSetErrorHandler(CPLQuietErrorHandler);
     Report rep;
     rep.max_report = o.max_report;
-    compare_dirs(dirs[0], dirs[1], o, rep);
+    if (o.database.empty()) {
+        compare_dirs(dirs[0], dirs[1], o, rep);
+    } else {
+        // Each <name>.gpkg against schema vigia_<name> ('-' as '_').
+        GDALDatasetUniquePtr db{
+            GDALDataset::Open(o.database.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY)};
+        if (!db) return usage(("cannot open " + o.database).c_str());
+        for (const auto& e : fs::directory_iterator(dirs[0])) {
+            const std::string n = e.path().filename().string();
+            if (e.path().extension() != ".gpkg" || n[0] == '.' || o.ignore_files.count(n)) continue;
+            std::string schema = "vigia_" + e.path().stem().string();
+            for (char& c : schema)
+                if (c == '-') c = '_';
+            ++rep.files;
+            compare_gpkg_db(e.path(), *db, schema, n, o, rep);
+        }
+    }
     if (rep.differences > rep.max_report)
         std::printf("... and %zu more differences\n", rep.differences - rep.max_report);
     for (const auto& [t, n] : rep.per_table)
