@@ -247,6 +247,9 @@ rc=$?
 say "the next run left no __tmp_ schema; without --overwrite the schema is kept (exit 1)"
 
 # --- 6. no password anywhere ----------------------------------------------------------------
+"$vigia" info "PG:service=crime password=$pw" >"$tmp/info.out" 2>&1 || { cat "$tmp/info.out"; fail "vigia info PG:"; }
+grep -q "^PG:service=crime password=\*\*\* (PostgreSQL)" "$tmp/info.out" || { head -3 "$tmp/info.out"; fail "vigia info: no redacted header"; }
+"$vigia" info --manifest "PG:service=crime password=$pw" >"$tmp/info_manifest.out" 2>&1 || fail "vigia info --manifest PG:"
 grep -rl -F -- "$pw" "$tmp/out_db" "$tmp"/*.out "$tmp"/*.err "$tmp"/*.txt && fail "the password is in the files above"
 pg_dump_dir=$tmp/dump.sql
 sql "SELECT string_agg(value, E'\n') FROM (SELECT value FROM vigia_villa_norte.metadata UNION ALL SELECT value FROM vigia_villa_norte.run_info UNION ALL SELECT styleqml::text FROM public.layer_styles) v" >"$pg_dump_dir"
