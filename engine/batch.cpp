@@ -89,18 +89,28 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
         std::fprintf(out, "removed %zu partial files left by a stopped run: %s%s\n", stale.size(),
                      names.c_str(), stale.size() > 5 ? ", ..." : "");
     }
-    // In a database a slug's '-' is '_': two cities must not meet in one schema.
+    // In a database a slug's '-' is '_', a public copy's schema ends in _public and the
+    // alliance has its own: no two outputs may meet in one schema.
     if (options.database) {
-        std::map<std::string, std::string> schema_of;
+        std::map<std::string, std::string> owner; // schema -> what writes it
+        if (options.alliance) owner.emplace(io::schema_name("alliance"), "the alliance");
         for (const CityConfig& city : manifest.cities) {
-            std::string schema = city.slug;
-            std::replace(schema.begin(), schema.end(), '-', '_');
-            if (auto [it, fresh] = schema_of.emplace(schema, city.slug); !fresh)
-                throw InputError{fmt::format("{}: cities '{}' and '{}' would share the schema "
-                                             "vigia_{}; give one a slug = \"...\"",
-                                             manifest.path.string(), it->second, city.slug,
-                                             schema)};
+            if (!only.empty() && std::find(only.begin(), only.end(), city.slug) == only.end())
+                continue;
+            std::vector<std::string> schemas;
+            try {
+                schemas = city_schemas(city.slug);
+            } catch (const InputError&) {
+                continue; // that city fails on its own, with the reason
+            }
+            for (const std::string& schema : schemas)
+                if (auto [it, fresh] = owner.emplace(schema, "city '" + city.slug + "'"); !fresh)
+                    throw InputError{fmt::format(
+                        "{}: city '{}' and {} would both write the schema {}; give one a "
+                        "slug = \"...\"",
+                        manifest.path.string(), city.slug, it->second, schema)};
         }
+        check_database(*options.database);
     }
     BatchResult result;
     Progress progress{options.quiet};
@@ -167,9 +177,14 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
                      paths[1].string().c_str(), paths[2].string().c_str(),
                      paths[3].string().c_str(), result.done.size());
         if (options.database) {
-            publish_alliance(*options.database, options.out_dir);
-            std::fprintf(out, "alliance: into %s: %s\n", options.database->connection.c_str(),
-                         io::schema_name("alliance").c_str());
+            try {
+                publish_alliance(*options.database, options.out_dir);
+                std::fprintf(out, "alliance: into %s: %s\n", options.database->connection.c_str(),
+                             io::schema_name("alliance").c_str());
+            } catch (const VigiaError& e) {
+                std::fprintf(err, "vigia: alliance: %s\n", e.what());
+                result.alliance_error = e.what();
+            }
         }
     }
     return result;

@@ -21,6 +21,7 @@ struct CityFailure {
 struct BatchResult {
     std::vector<CityResult> done;
     std::vector<CityFailure> failed;
+    std::string alliance_error; ///< the alliance's outputs could not be written (then exit 1)
 };
 
 /// Runs the cities whose slugs are in `only` (all when empty; an unknown slug is a

@@ -10,6 +10,10 @@ std::vector<std::string> city_schemas(const std::string& slug) {
     return {io::schema_name(slug), io::schema_name(slug, "_public")};
 }
 
+void check_database(const DatabaseOutput& db) {
+    io::check_postgis_target({db.connection, db.overwrite, db.reader_role});
+}
+
 std::vector<std::string> existing_schemas(const DatabaseOutput& db,
                                           const std::vector<std::string>& schemas) {
     if (db.overwrite || schemas.empty()) return {};

@@ -21,6 +21,9 @@ struct DatabaseOutput {
 /// makes no safe schema name.
 std::vector<std::string> city_schemas(const std::string& slug);
 
+/// Connects and checks, before any work, what every write will need (io::check_postgis_target).
+void check_database(const DatabaseOutput& db);
+
 /// The schemas of `schemas` that exist already (none when `overwrite`); connects once.
 std::vector<std::string> existing_schemas(const DatabaseOutput& db,
                                           const std::vector<std::string>& schemas);

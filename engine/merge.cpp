@@ -273,6 +273,7 @@ MergeResult merge_cities(const MergeOptions& options, std::FILE* out) {
             if (fs::exists(p))
                 throw IoError{
                     fmt::format("{}: exists already; pass --overwrite to replace", p.string())};
+    if (options.database) check_database(*options.database);
     if (options.database && !options.database->overwrite &&
         !existing_schemas(*options.database, {"vigia_alliance"}).empty())
         throw IoError{fmt::format("{}: schema vigia_alliance exists already; pass --overwrite to "

@@ -2,9 +2,13 @@
 
 #include "analysis/error.hpp"
 
+#include <libpq-fe.h>
+
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <mutex>
+#include <vector>
 
 namespace vigia::io {
 
@@ -108,16 +112,117 @@ std::string redact_connection(std::string_view text) {
     return redact_uri(std::move(out));
 }
 
+namespace {
+
+/// GDAL's own keywords in a `PG:` string, which libpq does not know.
+bool gdal_keyword(std::string_view key) {
+    return key == "active_schema" || key == "schemas" || key == "tables";
+}
+
+/// The words of a keyword/value string: each `key=value` (a value quoted or not, backslash
+/// escapes kept) as it was written.
+std::vector<std::string> words(std::string_view s) {
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i])))
+            ++i;
+        if (i >= s.size()) break;
+        const std::size_t start = i;
+        while (i < s.size() && s[i] != '=' && !std::isspace(static_cast<unsigned char>(s[i])))
+            ++i;
+        while (i < s.size() && (std::isspace(static_cast<unsigned char>(s[i])) || s[i] == '='))
+            ++i;
+        if (i < s.size() && s[i] == '\'') {
+            for (++i; i < s.size() && s[i] != '\''; ++i)
+                if (s[i] == '\\') ++i;
+            ++i;
+        } else {
+            while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) {
+                if (s[i] == '\\') ++i;
+                ++i;
+            }
+        }
+        out.emplace_back(s.substr(start, std::min(i, s.size()) - start));
+    }
+    return out;
+}
+
+std::string key_of(const std::string& word) {
+    std::size_t e = 0;
+    while (e < word.size() && word[e] != '=' && !std::isspace(static_cast<unsigned char>(word[e])))
+        ++e;
+    return word.substr(0, e);
+}
+
+/// A value as libpq reads it back: quoted when it holds a blank, a quote or a backslash.
+std::string conninfo_value(std::string_view v) {
+    const bool plain = !v.empty() && std::none_of(v.begin(), v.end(), [](char c) {
+        return std::isspace(static_cast<unsigned char>(c)) || c == '\'' || c == '\\';
+    });
+    if (plain) return std::string{v};
+    std::string q = "'";
+    for (char c : v) {
+        if (c == '\'' || c == '\\') q += '\\';
+        q += c;
+    }
+    return q + "'";
+}
+
+struct ParsedConnection {
+    std::string shown; ///< the redacted form
+    bool secret = false;
+};
+
+/// `PG:…` parsed by libpq itself (PQconninfoParse: keyword/value strings and URIs, every
+/// quoting and escape libpq knows) and written back with `password` and `sslpassword` as ***.
+ParsedConnection parse_connection(const std::string& connection) {
+    const std::string body = connection.substr(3);
+    std::string libpq, gdal;
+    const bool uri = body.rfind("postgresql://", 0) == 0 || body.rfind("postgres://", 0) == 0;
+    if (uri) {
+        libpq = body;
+    } else {
+        for (const std::string& w : words(body))
+            (gdal_keyword(key_of(w)) ? gdal : libpq) += (w.empty() ? "" : " ") + w;
+    }
+    char* error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(libpq.c_str(), &error);
+    if (!options) {
+        // libpq's message may quote the text, password and all: not shown.
+        if (error) PQfreemem(error);
+        throw InputError{"PG:...: libpq cannot parse this connection string (it is not shown "
+                         "here: it may hold a password); check its quotes, or use a service "
+                         "(PG:service=...) and ~/.pgpass"};
+    }
+    ParsedConnection p;
+    std::string shown;
+    for (PQconninfoOption* o = options; o->keyword; ++o) {
+        if (!o->val) continue;
+        const std::string_view key = o->keyword;
+        const bool hidden = key == "password" || key == "sslpassword";
+        p.secret = p.secret || hidden;
+        shown += (shown.empty() ? "" : " ") + std::string{key} + "=" +
+                 (hidden ? std::string{"***"} : conninfo_value(o->val));
+    }
+    PQconninfoFree(options);
+    p.shown = "PG:" + shown + gdal;
+    return p;
+}
+
+} // namespace
+
 std::string remember_connection(const std::string& connection) {
-    std::string redacted = redact_connection(connection);
-    if (redacted == connection) return redacted;
+    ParsedConnection parsed = parse_connection(connection);
+    // No secret: kept as written (the user's own spelling in messages).
+    if (!parsed.secret) return connection;
     Remembered& r = remembered();
     std::lock_guard lock{r.mutex};
-    auto [it, fresh] = r.secrets.try_emplace(redacted, connection);
+    auto [it, fresh] = r.secrets.try_emplace(parsed.shown, connection);
     if (!fresh && it->second != connection)
-        throw InputError{redacted + ": two connections differ only in their password; keep "
-                                    "passwords in pg_service.conf or ~/.pgpass instead"};
-    return redacted;
+        throw InputError{parsed.shown + ": two connections differ only in their password; keep "
+                                        "passwords in pg_service.conf or ~/.pgpass instead"};
+    return parsed.shown;
 }
 
 std::string connection_secret(const std::string& redacted) {

@@ -90,10 +90,18 @@ PgConnection::PgConnection(const std::string& connection) : m_label{connection} 
                                   "~/.pgpass or PGPASSWORD)",
                                   m_label, redact_connection(why))};
     }
-    // Messages in English whatever the server's locale; no notices on stderr.
+    // No notices on stderr; the text sent is UTF-8, whatever the database's encoding (the
+    // server converts) or PGCLIENTENCODING says.
     PQsetNoticeProcessor(
         m_c, [](void*, const char*) {}, nullptr);
-    exec("SET client_min_messages = warning");
+    try {
+        exec("SET client_min_messages = warning");
+        exec("SET client_encoding = 'UTF8'");
+    } catch (...) {
+        PQfinish(m_c);
+        m_c = nullptr;
+        throw;
+    }
 }
 
 PgConnection::~PgConnection() {
@@ -139,8 +147,12 @@ void PgConnection::copy_in(
             PQclear(r);
         throw;
     }
-    if (PQputCopyEnd(m_c, nullptr) != 1)
-        throw IoError{fmt::format("{}: {}", m_label, first_line(PQerrorMessage(m_c)))};
+    if (PQputCopyEnd(m_c, nullptr) != 1) {
+        const std::string why = first_line(PQerrorMessage(m_c));
+        while (pg_result* r = PQgetResult(m_c))
+            PQclear(r);
+        throw IoError{fmt::format("{}: {}", m_label, why)};
+    }
     std::string why;
     while (pg_result* r = PQgetResult(m_c)) {
         if (PQresultStatus(r) != PGRES_COMMAND_OK && why.empty())
@@ -183,7 +195,8 @@ std::string schema_name(std::string_view slug, std::string_view suffix) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     });
     // "__tmp_" and a pid of up to 10 digits must still fit PostgreSQL's 63 bytes.
-    if (!plain || slug.empty() || s.size() + 16 > 63)
+    // "__tmp_" is the writers' (a city's schema must not look like another's staging copy).
+    if (!plain || slug.empty() || s.size() + 16 > 63 || s.find("__tmp_") != std::string::npos)
         throw InputError{fmt::format(
             "slug '{}': not a safe PostgreSQL schema name ({}): use lower-case letters, digits, "
             "'-' or '_', at most {} characters; give slug = \"...\"",
@@ -199,7 +212,8 @@ namespace {
 
 /// QGIS 3.22's own table (QgsPostgresProviderMetadata::saveStyle), for a database without one.
 constexpr const char* kLayerStylesDdl =
-    "CREATE TABLE public.layer_styles (id SERIAL PRIMARY KEY, f_table_catalog varchar, "
+    "CREATE TABLE IF NOT EXISTS public.layer_styles (id SERIAL PRIMARY KEY, f_table_catalog "
+    "varchar, "
     "f_table_schema varchar, f_table_name varchar, f_geometry_column varchar, stylename text, "
     "styleqml xml, stylesld xml, useasdefault boolean, description text, owner varchar(63) "
     "DEFAULT CURRENT_USER, ui xml, update_time timestamp DEFAULT CURRENT_TIMESTAMP, "
@@ -407,6 +421,7 @@ void copy_layer(PgConnection& conn, OGRLayer& layer, const std::string& schema,
     conn.copy_in("COPY " + table + " (" + columns + ") FROM STDIN", [&](auto&& send) {
         std::string row;
         std::vector<unsigned char> wkb;
+        GdalErrorScope errors; // a read error ends GDAL's loop: not a shorter table
         layer.ResetReading();
         for (auto& f : layer) {
             row.clear();
@@ -437,23 +452,27 @@ void copy_layer(PgConnection& conn, OGRLayer& layer, const std::string& schema,
             row += '\n';
             send(row);
         }
+        if (!errors.last_error().empty())
+            throw IoError{fmt::format("{}: reading failed: {}", where, errors.last_error())};
     });
     if (spatial)
         conn.exec("CREATE INDEX " + conn.identifier(std::string{layer.GetName()} + "_geom_gist") +
                   " ON " + table + " USING GIST (geom)");
 }
 
-} // namespace
-
-void publish_to_postgis(const PostgisTarget& target, const std::vector<SchemaCopy>& copies,
-                        const std::vector<std::string>& stale) {
-    register_gdal();
-    PgConnection conn{target.connection};
-    const std::string pid = std::to_string(static_cast<long>(getpid()));
-    // QGIS's styles table, once per database.
+/// What a write needs before any work: the reader role, and QGIS's styles table (created as
+/// QGIS does when missing; under a lock, for writers starting together), readable by the
+/// reader.
+void prepare_database(PgConnection& conn, const PostgisTarget& target) {
+    if (!target.reader_role.empty() &&
+        conn.exec("SELECT 1 FROM pg_roles WHERE rolname = $1", {target.reader_role}).rows() == 0)
+        throw IoError{fmt::format("{}: --public-role {}: no such role", target.connection,
+                                  target.reader_role)};
     if (conn.exec("SELECT to_regclass('public.layer_styles')").null(0, 0)) {
         try {
+            conn.exec("SELECT pg_advisory_lock(hashtext('vigia public.layer_styles'))");
             conn.exec(kLayerStylesDdl);
+            conn.exec("SELECT pg_advisory_unlock(hashtext('vigia public.layer_styles'))");
         } catch (const IoError& e) {
             throw IoError{fmt::format(
                 "{} (creating public.layer_styles, where QGIS reads the styles): grant the role "
@@ -463,6 +482,44 @@ void publish_to_postgis(const PostgisTarget& target, const std::vector<SchemaCop
                 e.what())};
         }
     }
+    const char* needed[] = {"SELECT", "INSERT", "DELETE"};
+    for (const char* privilege : needed)
+        if (conn.exec("SELECT has_table_privilege('public.layer_styles', $1)",
+                      {std::string{privilege}})
+                .text(0, 0) != "t")
+            throw IoError{fmt::format("{}: the role may not {} public.layer_styles (where QGIS "
+                                      "reads the styles): have an administrator grant SELECT, "
+                                      "INSERT, UPDATE, DELETE on it and USAGE on its sequence",
+                                      target.connection, privilege)};
+    if (!target.reader_role.empty() &&
+        conn.exec("SELECT has_table_privilege($1, 'public.layer_styles', 'SELECT')",
+                  {target.reader_role})
+                .text(0, 0) != "t") {
+        try {
+            conn.exec("GRANT SELECT ON public.layer_styles TO " +
+                      conn.identifier(target.reader_role));
+        } catch (const IoError& e) {
+            throw IoError{fmt::format("{} (--public-role {} cannot read public.layer_styles, so "
+                                      "QGIS would show it no style: have its owner grant SELECT "
+                                      "on it)",
+                                      e.what(), target.reader_role)};
+        }
+    }
+}
+
+} // namespace
+
+void check_postgis_target(const PostgisTarget& target) {
+    PgConnection conn{target.connection};
+    prepare_database(conn, target);
+}
+
+void publish_to_postgis(const PostgisTarget& target, const std::vector<SchemaCopy>& copies,
+                        const std::vector<std::string>& stale) {
+    register_gdal();
+    PgConnection conn{target.connection};
+    const std::string pid = std::to_string(static_cast<long>(getpid()));
+    prepare_database(conn, target);
     struct Staged {
         const SchemaCopy* copy;
         std::string tmp;
@@ -483,8 +540,8 @@ void publish_to_postgis(const PostgisTarget& target, const std::vector<SchemaCop
             conn.exec("SELECT pg_advisory_lock(hashtext($1))", {c.schema});
             // __tmp_ schemas of this name whose writer is gone (it held the lock we now hold).
             const PgResult leftovers =
-                conn.exec("SELECT nspname FROM pg_namespace WHERE left(nspname, length($1)) = $1",
-                          {c.schema + "__tmp_"});
+                conn.exec("SELECT nspname FROM pg_namespace WHERE nspname ~ $1",
+                          {"^" + c.schema + "__tmp_[0-9]+$"});
             for (int i = 0; i < leftovers.rows(); ++i)
                 conn.exec("DROP SCHEMA " + conn.identifier(leftovers.text(i, 0)) + " CASCADE");
             if (!target.overwrite && schema_exists(conn, c.schema))
@@ -527,8 +584,8 @@ void publish_to_postgis(const PostgisTarget& target, const std::vector<SchemaCop
         throw;
     }
     // Into place, all together: the old schemas and their styles out, the new ones in.
-    conn.exec("BEGIN");
     try {
+        conn.exec("BEGIN");
         for (const Staged& s : staged) {
             const std::string& final = s.copy->schema;
             if (!target.overwrite && schema_exists(conn, final))

@@ -98,6 +98,11 @@ struct PostgisTarget {
 /// IoError naming the connection (redacted) and schema when a schema exists without
 /// `overwrite`, when `public.layer_styles` is missing and cannot be created (the privilege
 /// needed is named), and when anything else fails; nothing is then replaced.
+/// Connects and checks what a write needs, before any work: the reader role exists, and
+/// `public.layer_styles` is there (created when missing and allowed) and writable, and
+/// readable by the reader. IoError naming what is missing and who can grant it.
+void check_postgis_target(const PostgisTarget& target);
+
 /// `stale`: schemas dropped in the same transaction (a public copy the run no longer makes).
 void publish_to_postgis(const PostgisTarget& target, const std::vector<SchemaCopy>& copies,
                         const std::vector<std::string>& stale = {});

@@ -53,7 +53,7 @@ int run_manifest_file(const std::string& manifest, const std::string& out_dir,
         std::fputc('\n', stderr);
         return 1;
     }
-    return 0;
+    return r.alliance_error.empty() ? 0 : 1;
 }
 
 namespace {

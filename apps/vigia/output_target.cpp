@@ -4,8 +4,12 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <signal.h>
 #include <system_error>
+#include <unistd.h>
 
 namespace vigia::app {
 
@@ -25,8 +29,22 @@ OutputTarget::OutputTarget(const std::string& out, const std::string& files, boo
         return;
     }
     // No --files: the maps, pages and GeoPackages of the run in a folder of its own, removed
-    // at exit; the tables are in the database.
-    std::string tmpl = (fs::temp_directory_path() / "vigia-files.XXXXXX").string();
+    // at exit; the tables are in the database. A killed run cannot remove its folder (it holds
+    // the full GeoPackages): the next run removes those whose process is gone.
+    const fs::path base = fs::temp_directory_path();
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(base, ec)) {
+        const std::string n = e.path().filename().string();
+        long pid = 0;
+        if (std::sscanf(n.c_str(), "vigia-files-%ld.", &pid) == 1 && pid > 0 &&
+            kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+            std::error_code rm;
+            fs::remove_all(e.path(), rm);
+        }
+    }
+    std::string tmpl =
+        (base / ("vigia-files-" + std::to_string(static_cast<long>(getpid())) + ".XXXXXX"))
+            .string();
     if (!mkdtemp(tmpl.data()))
         throw IoError{fmt::format("{}: cannot create a temporary folder", tmpl)};
     folder = tmpl;

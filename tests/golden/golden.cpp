@@ -565,6 +565,7 @@ int main(int argc, char** argv) {
             ++rep.files;
             compare_gpkg_db(e.path(), *db, schema, n, o, rep);
         }
+        if (rep.files == 0) return usage((dirs[0] + " holds no GeoPackage").c_str());
     }
     if (rep.differences > rep.max_report)
         std::printf("... and %zu more differences\n", rep.differences - rep.max_report);

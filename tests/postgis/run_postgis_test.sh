@@ -44,6 +44,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 pg_start "$tmp" || exit $?
+# Vigía's own temporary folders (a database run without --files) inside this one.
+export TMPDIR=$tmp
 "$here/load_inputs.sh" "$src" >"$tmp/load.log" 2>&1 || { cat "$tmp/load.log"; fail "loading the inputs"; }
 say "server on 127.0.0.1:$PG_PORT, inputs loaded ($(grep -c . "$tmp/load.log") lines of load log)"
 sql() { pg_psql crime_admin "$@"; }
@@ -152,6 +154,7 @@ warnings() { # warnings of a GeoPackage's run_info, one per line
   ogrinfo -ro -q "$1" -sql "SELECT key || ': ' || value AS w FROM run_info WHERE key LIKE 'warning_%' ORDER BY key" |
     sed -n 's/^ *w (String) = //p'
 }
+[ "$(warnings "$tmp/out_files/villa-norte.gpkg" | wc -l)" -ge 1 ] || fail "no warning to compare"
 for f in "$tmp"/out_files/*.gpkg; do
   n=$(basename "$f")
   [ "$n" = alliance.gpkg ] && continue # no run_info
@@ -206,6 +209,9 @@ mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
 # Every table but `metadata` (the GeoPackage's metadata items, which have no style).
 read -r -a zp_tables <<<"$(sql "SELECT string_agg(tablename, ' ' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'vigia_zapopan' AND tablename <> 'metadata'")"
 [ ${#zp_tables[@]} -ge 15 ] || fail "vigia_zapopan has ${#zp_tables[@]} tables"
+# QGIS's profile in a home of its own (the QGIS test of the GeoPackages may run meanwhile).
+export HOME=$tmp/home
+mkdir -p "$HOME"
 /usr/bin/python3 "$here/check_qgis_pg.py" --require-styles crime vigia_zapopan "${zp_tables[@]}" >"$tmp/qgis.txt" 2>&1 ||
   { cat "$tmp/qgis.txt"; fail "QGIS: vigia_zapopan"; }
 /usr/bin/python3 "$here/check_qgis_pg.py" --require-styles crime_reader vigia_villa_norte_public grid >>"$tmp/qgis.txt" 2>&1 ||
@@ -281,7 +287,15 @@ got=$(sql "SELECT count(*) FROM vigia_x_drop_schema_public.unmapped_categories W
 sed "s/^name = .*/name = \"Evil\"\nslug = 'x\"; DROP SCHEMA public; --'/" "$tmp/evil.toml" >"$tmp/evil_slug.toml"
 "$vigia" run "$tmp/evil_slug.toml" -o "$db" -q >"$tmp/evil_slug.out" 2>&1
 rc=$?
-[ $rc -ne 0 ] && grep -q "slug" "$tmp/evil_slug.out" || { cat "$tmp/evil_slug.out"; fail "the hostile slug: exit $rc"; }
+[ $rc -ne 0 ] && grep -q "slug = .*use lower-case letters" "$tmp/evil_slug.out" ||
+  { cat "$tmp/evil_slug.out"; fail "the hostile slug: exit $rc"; }
+# Two cities that would meet in one schema (x's public copy, city x-public) are refused.
+sed "s/^name = .*/name = \"X\"\nslug = \"x\"/" "$tmp/evil.toml" >"$tmp/clash.toml"
+sed -n '/^\[\[city\]\]/,$p' "$tmp/evil.toml" | sed "s/^name = .*/name = \"X public\"\nslug = \"x-public\"/" >>"$tmp/clash.toml"
+"$vigia" run "$tmp/clash.toml" -o "$db" --overwrite -q >"$tmp/clash.out" 2>&1
+rc=$?
+[ $rc -ne 0 ] && grep -q "would both write the schema vigia_x_public" "$tmp/clash.out" ||
+  { cat "$tmp/clash.out"; fail "two cities in one schema: exit $rc"; }
 got=$(sql "SELECT count(*) FROM pg_namespace WHERE nspname = 'public'")
 [ "$got" -eq 1 ] || fail "schema public is gone"
 sql "SELECT count(*) FROM public.layer_styles" >/dev/null || fail "public.layer_styles is gone"

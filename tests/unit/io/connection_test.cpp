@@ -45,15 +45,55 @@ TEST(Connection, RedactsEveryFormOfPassword) {
 TEST(Connection, KeepsTheSecretApartFromTheText) {
     const std::string real = "PG:dbname=crime user=a password=Kept-Apart-1";
     const std::string kept = remember_connection(real);
-    EXPECT_EQ(kept, "PG:dbname=crime user=a password=***");
+    EXPECT_EQ(kept, "PG:user=a password=*** dbname=crime"); // libpq's order of the keywords
     EXPECT_EQ(kept.find("Kept-Apart-1"), std::string::npos);
     EXPECT_EQ(connection_secret(kept), real);
     // Remembering it again is harmless; another secret behind the same text is refused.
     EXPECT_EQ(remember_connection(real), kept);
     EXPECT_THROW(remember_connection("PG:dbname=crime user=a password=Other-2"), InputError);
-    // Without a password there is nothing to keep.
+    // Without a password there is nothing to keep: the text as written.
     EXPECT_EQ(remember_connection("PG:service=crime"), "PG:service=crime");
     EXPECT_EQ(connection_secret("PG:service=crime"), "PG:service=crime");
+}
+
+// Every form libpq reads a password from (its own parser, PQconninfoParse, decides), and
+// GDAL's keywords kept.
+TEST(Connection, HidesThePasswordOfEveryFormLibpqReads) {
+    struct Case {
+        const char* connection;
+        const char* secret;
+        const char* shown;
+    };
+    const Case cases[] = {
+        {"PG:postgresql://quirky:Leak#Me1@db:5432/crime", "Leak#Me1",
+         "PG:user=quirky password=*** dbname=crime host=db port=5432"},
+        {"PG:postgresql://u@db/crime?pass%77ord=Pct-3", "Pct-3",
+         "PG:user=u password=*** dbname=crime host=db"},
+        {"PG:dbname=crime sslpassword=Ssl-4 user=a", "Ssl-4",
+         "PG:user=a dbname=crime sslpassword=***"},
+        {"PG:dbname=crime password=abc\\ Esc-5", "Esc-5", "PG:password=*** dbname=crime"},
+        {"PG:dbname=crime6\fpassword=Ff-6", "Ff-6", "PG:password=*** dbname=crime6"},
+        {"PG:dbname=crime password='Sec''Ret-7'", nullptr, nullptr}, // libpq cannot parse it
+        {"PG:dbname=crime password=my Secret-8", nullptr, nullptr},
+        {"PG:dbname=crime password=p9 active_schema=s", "p9",
+         "PG:password=*** dbname=crime active_schema=s"},
+    };
+    for (const Case& c : cases) {
+        if (!c.shown) {
+            try {
+                remember_connection(c.connection);
+                ADD_FAILURE() << "accepted: " << c.connection;
+            } catch (const InputError& e) {
+                EXPECT_EQ(std::string{e.what()}.find("Sec"), std::string::npos) << e.what();
+                EXPECT_EQ(std::string{e.what()}.find("Secret-8"), std::string::npos) << e.what();
+            }
+            continue;
+        }
+        const std::string kept = remember_connection(c.connection);
+        EXPECT_EQ(kept, c.shown) << c.connection;
+        EXPECT_EQ(kept.find(c.secret), std::string::npos) << kept;
+        EXPECT_EQ(connection_secret(kept), c.connection);
+    }
 }
 
 TEST(Postgis, SchemaNamesArePlainIdentifiers) {
