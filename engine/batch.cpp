@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <map>
 
@@ -149,14 +150,19 @@ BatchResult run_manifest(const Manifest& manifest, const RunOptions& options,
             if (options.private_report)
                 write_city_report(options.out_dir, r.slug, false, options.overwrite);
             std::string published;
-            if (options.database)
+            double publish_s = 0;
+            if (options.database) {
+                const auto t0 = std::chrono::steady_clock::now();
                 for (const std::string& schema :
                      publish_city(*options.database, options.out_dir, r.slug))
                     published += (published.empty() ? "" : ", ") + schema;
+                publish_s =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            }
             std::fputs(summary(r).c_str(), out);
             if (!published.empty())
-                std::fprintf(out, "  into %s: %s\n", options.database->connection.c_str(),
-                             published.c_str());
+                std::fprintf(out, "  into %s: %s in %.1f s\n", options.database->connection.c_str(),
+                             published.c_str(), publish_s);
             std::fflush(out);
             committed.push_back(std::move(r));
         } catch (const VigiaError& e) {

@@ -364,9 +364,6 @@ void append_ewkb(std::string& out, const OGRGeometry& g, int srid,
                  std::vector<unsigned char>& buf) {
     buf.resize(static_cast<std::size_t>(g.WkbSize()));
     g.exportToWkb(wkbNDR, buf.data(), wkbVariantOldOgc); // 3D as 0x80000000, as EWKB has it
-    std::uint32_t type = 0;
-    std::memcpy(&type, buf.data() + 1, 4);
-    type |= 0x20000000u; // an SRID follows
     static constexpr char hex[] = "0123456789ABCDEF";
     auto put = [&](const unsigned char* p, std::size_t n) {
         for (std::size_t i = 0; i < n; ++i) {
@@ -374,10 +371,17 @@ void append_ewkb(std::string& out, const OGRGeometry& g, int srid,
             out += hex[p[i] & 15];
         }
     };
-    const auto srid32 = static_cast<std::uint32_t>(srid);
+    // Little-endian throughout (wkbNDR): the type's flag 0x20000000 says an SRID follows it.
+    const unsigned char flagged_type[4] = {buf[1], buf[2], buf[3],
+                                           static_cast<unsigned char>(buf[4] | 0x20)};
+    const auto id = static_cast<std::uint32_t>(srid);
+    const unsigned char srid_le[4] = {static_cast<unsigned char>(id & 0xff),
+                                      static_cast<unsigned char>((id >> 8) & 0xff),
+                                      static_cast<unsigned char>((id >> 16) & 0xff),
+                                      static_cast<unsigned char>((id >> 24) & 0xff)};
     put(buf.data(), 1);
-    put(reinterpret_cast<const unsigned char*>(&type), 4); // little-endian, as the host
-    put(reinterpret_cast<const unsigned char*>(&srid32), 4);
+    put(flagged_type, 4);
+    put(srid_le, 4);
     put(buf.data() + 5, buf.size() - 5);
 }
 
@@ -444,8 +448,8 @@ void copy_layer(PgConnection& conn, OGRLayer& layer, const std::string& schema,
             }
             if (spatial) {
                 row += '\t';
-                if (const OGRGeometry* g = f->GetGeometryRef(); g && !g->IsEmpty())
-                    append_ewkb(row, *g, srid, wkb);
+                if (const OGRGeometry* g = f->GetGeometryRef())
+                    append_ewkb(row, *g, srid, wkb); // an empty one too, as in the GeoPackage
                 else
                     row += "\\N";
             }
