@@ -177,15 +177,12 @@ struct ParsedConnection {
 /// `PG:…` parsed by libpq itself (PQconninfoParse: keyword/value strings and URIs, every
 /// quoting and escape libpq knows) and written back with `password` and `sslpassword` as ***.
 ParsedConnection parse_connection(const std::string& connection) {
+    const std::string libpq = libpq_conninfo(connection);
+    std::string gdal;
     const std::string body = connection.substr(3);
-    std::string libpq, gdal;
-    const bool uri = body.rfind("postgresql://", 0) == 0 || body.rfind("postgres://", 0) == 0;
-    if (uri) {
-        libpq = body;
-    } else {
+    if (body.rfind("postgresql://", 0) != 0 && body.rfind("postgres://", 0) != 0)
         for (const std::string& w : words(body))
-            (gdal_keyword(key_of(w)) ? gdal : libpq) += (w.empty() ? "" : " ") + w;
-    }
+            if (gdal_keyword(key_of(w))) gdal += " " + w;
     char* error = nullptr;
     PQconninfoOption* options = PQconninfoParse(libpq.c_str(), &error);
     if (!options) {
@@ -211,6 +208,15 @@ ParsedConnection parse_connection(const std::string& connection) {
 }
 
 } // namespace
+
+std::string libpq_conninfo(const std::string& gdal) {
+    const std::string body = gdal.substr(std::min<std::size_t>(3, gdal.size()));
+    if (body.rfind("postgresql://", 0) == 0 || body.rfind("postgres://", 0) == 0) return body;
+    std::string out;
+    for (const std::string& w : words(body))
+        if (!gdal_keyword(key_of(w))) out += (out.empty() ? "" : " ") + w;
+    return out;
+}
 
 std::string remember_connection(const std::string& connection) {
     ParsedConnection parsed = parse_connection(connection);

@@ -25,6 +25,10 @@ std::string redact_connection(std::string_view text);
 /// (InputError): connecting with the wrong one would be worse than stopping.
 std::string remember_connection(const std::string& connection);
 
+/// A GDAL `PG:` string as libpq takes it: without the prefix and without GDAL's own keywords
+/// (active_schema, schemas, tables), which libpq would refuse.
+std::string libpq_conninfo(const std::string& gdal);
+
 /// The real connection string behind `redacted` (as remember_connection returned it), or
 /// `redacted` itself when nothing was remembered for it (it held no password).
 std::string connection_secret(const std::string& redacted);

@@ -19,40 +19,6 @@ namespace vigia::io {
 
 namespace {
 
-bool blank(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/// GDAL's `PG:` string as libpq takes it: without the prefix and without GDAL's own keywords
-/// (active_schema, schemas, tables), which libpq would refuse.
-std::string libpq_conninfo(const std::string& gdal) {
-    const std::string s = gdal.substr(3);
-    if (s.rfind("postgres", 0) == 0) return s; // a URI
-    std::string out;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && blank(s[i]))
-            ++i;
-        const std::size_t start = i;
-        while (i < s.size() && s[i] != '=' && !blank(s[i]))
-            ++i;
-        const std::string key = s.substr(start, i - start);
-        while (i < s.size() && (blank(s[i]) || s[i] == '='))
-            ++i;
-        if (i < s.size() && s[i] == '\'') {
-            for (++i; i < s.size() && s[i] != '\''; ++i)
-                if (s[i] == '\\') ++i;
-            ++i;
-        } else {
-            while (i < s.size() && !blank(s[i]))
-                ++i;
-        }
-        if (key.empty() || key == "active_schema" || key == "schemas" || key == "tables") continue;
-        out += (out.empty() ? "" : " ") + s.substr(start, std::min(i, s.size()) - start);
-    }
-    return out;
-}
-
 /// The first line of a libpq message, without its "ERROR:  " (the rest points into the SQL).
 std::string first_line(std::string s) {
     if (const auto nl = s.find('\n'); nl != std::string::npos) s.erase(nl);

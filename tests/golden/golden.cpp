@@ -227,6 +227,36 @@ void compare_rows(const std::string& t, const std::string& where,
     }
 }
 
+/// The metadata items of a data set, timings aside.
+std::map<std::string, std::string> metadata_items(GDALDataset& ds, const Options& o) {
+    std::map<std::string, std::string> m;
+    if (char** md = ds.GetMetadata())
+        for (char** p = md; *p; ++p) {
+            char* key = nullptr;
+            const char* value = CPLParseNameValue(*p, &key);
+            if (key && !ignored_key(o, key)) m[key] = value ? value : "";
+            CPLFree(key);
+        }
+    return m;
+}
+
+/// Two sets of metadata items, by key.
+void compare_items(const std::map<std::string, std::string>& ma,
+                   const std::map<std::string, std::string>& mb, const std::string& name,
+                   const std::string& first, const std::string& second, Report& rep) {
+    for (const auto& [k, v] : ma) {
+        ++rep.compared_values;
+        auto it = mb.find(k);
+        if (it == mb.end())
+            rep.add(name + ":metadata", k + " only in " + first);
+        else if (it->second != v)
+            rep.add(name + ":metadata " + k,
+                    "'" + v.substr(0, 120) + "' vs '" + it->second.substr(0, 120) + "'");
+    }
+    for (const auto& [k, v] : mb)
+        if (!ma.count(k)) rep.add(name + ":metadata", k + " only in " + second);
+}
+
 void compare_gpkg(const fs::path& a, const fs::path& b, const std::string& name, const Options& o,
                   Report& rep) {
     GDALDatasetUniquePtr da{GDALDataset::Open(a.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY)};
@@ -252,29 +282,8 @@ void compare_gpkg(const fs::path& a, const fs::path& b, const std::string& name,
         compare_rows(t, where, ca, ra, cb, rb, o, rep);
     }
     // Metadata items of the file (run_info is repeated there), timings aside.
-    auto items = [&](GDALDataset& ds) {
-        std::map<std::string, std::string> m;
-        if (char** md = ds.GetMetadata())
-            for (char** p = md; *p; ++p) {
-                char* key = nullptr;
-                const char* value = CPLParseNameValue(*p, &key);
-                if (key && !ignored_key(o, key)) m[key] = value ? value : "";
-                CPLFree(key);
-            }
-        return m;
-    };
-    const auto ma = items(*da), mb = items(*db);
-    for (const auto& [k, v] : ma) {
-        ++rep.compared_values;
-        auto it = mb.find(k);
-        if (it == mb.end())
-            rep.add(name + ":metadata", k + " only in the first");
-        else if (it->second != v)
-            rep.add(name + ":metadata " + k,
-                    "'" + v.substr(0, 120) + "' vs '" + it->second.substr(0, 120) + "'");
-    }
-    for (const auto& [k, v] : mb)
-        if (!ma.count(k)) rep.add(name + ":metadata", k + " only in the second");
+    compare_items(metadata_items(*da, o), metadata_items(*db, o), name, "the first", "the second",
+                  rep);
 }
 
 void compare_raster(const fs::path& a, const fs::path& b, const std::string& name, const Options& o,
@@ -407,30 +416,13 @@ void compare_gpkg_db(const fs::path& a, GDALDataset& db, const std::string& sche
         }
         compare_rows(t, name + ":" + t, ca, ra, cb, rb, o, rep);
     }
-    // The metadata items, timings aside.
-    std::map<std::string, std::string> ma, mb;
-    if (char** md = da->GetMetadata())
-        for (char** p = md; *p; ++p) {
-            char* key = nullptr;
-            const char* value = CPLParseNameValue(*p, &key);
-            if (key && !ignored_key(o, key)) ma[key] = value ? value : "";
-            CPLFree(key);
-        }
+    // The metadata items against the schema's `metadata` table, timings aside.
+    std::map<std::string, std::string> mb;
     std::vector<std::string> cm;
     for (const Row& r :
          rows_of_sql(db, "SELECT key, value FROM " + quoted(schema) + ".metadata", "", cm))
         if (!ignored_key(o, r.text[0])) mb[r.text[0]] = r.text[1];
-    for (const auto& [k, v] : ma) {
-        ++rep.compared_values;
-        auto it = mb.find(k);
-        if (it == mb.end())
-            rep.add(name + ":metadata", k + " only in the GeoPackage");
-        else if (it->second != v)
-            rep.add(name + ":metadata " + k,
-                    "'" + v.substr(0, 120) + "' vs '" + it->second.substr(0, 120) + "'");
-    }
-    for (const auto& [k, v] : mb)
-        if (!ma.count(k)) rep.add(name + ":metadata", k + " only in the database");
+    compare_items(metadata_items(*da, o), mb, name, "the GeoPackage", "the database", rep);
     // The styles QGIS applies.
     if (o.ignore_tables.count("layer_styles")) return;
     std::vector<std::string> sa, sb;
