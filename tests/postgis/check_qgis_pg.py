@@ -31,7 +31,13 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..
 
 import psycopg2  # noqa: E402
 from psycopg2 import sql  # noqa: E402
-from check_outputs import check_aliases, check_renderer, describe, expected  # noqa: E402
+from check_outputs import (  # noqa: E402
+    check_aliases,
+    check_named_styles,
+    check_renderer,
+    describe,
+    expected,
+)
 from qgis.core import (  # noqa: E402  (after the platform is set)
     Qgis,
     QgsApplication,
@@ -39,7 +45,6 @@ from qgis.core import (  # noqa: E402  (after the platform is set)
     QgsProviderRegistry,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtXml import QDomDocument  # noqa: E402
 
 
 def schema_tables(cur, schema):
@@ -158,24 +163,9 @@ def check_table(cur, service, schema, table, failures, log, verbose=False,
 
     # Every named alternative is listed and applies.
     if rows:
-        # (related count, ids, names, descriptions, error): the table's own styles first.
-        listed = layer.listStylesInDatabase()
-        names = set(listed[2][:listed[0]]) if listed[0] > 0 else set()
-        for _, style_name, _, style_qml, _, _ in rows:
-            if style_name not in names:
-                failures.append(f"{where}: QGIS does not list the style '{style_name}'")
-                continue
-            other = QgsVectorLayer(source, table, "postgres")
-            doc = QDomDocument()
-            doc.setContent(style_qml)
-            ok, message = other.importNamedStyle(doc)
-            if not ok:
-                failures.append(f"{where}: style '{style_name}' does not apply: {message}")
-                continue
-            want = expected(style_qml)
-            if geom:
-                check_renderer(other, want, f"{where} style '{style_name}'", failures)
-            check_aliases_once(other, want, f"{where} style '{style_name}'", failures)
+        check_named_styles(layer, [(r[1], r[3]) for r in rows],
+                           lambda: QgsVectorLayer(source, table, "postgres"), where, failures,
+                           aliases=check_aliases_once, renderer=bool(geom))
 
 
 def main(argv):

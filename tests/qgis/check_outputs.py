@@ -200,24 +200,34 @@ def check_file(path, failures, verbose=False, require_styles=False):
                     failures.append(f"{where}: gi_class has no alias")
         # Every named alternative is listed and applies.
         if rows:
-            # (related count, ids, names, descriptions, error): the layer's own styles come
-            # first (QGIS 3.22 then repeats other layers' rows, which are not looked at).
-            listed = layer.listStylesInDatabase()
-            names = set(listed[2][:listed[0]]) if listed[0] > 0 else set()
-            for style_id, style_name, _, style_qml in rows:
-                if style_name not in names:
-                    failures.append(f"{where}: QGIS does not list the style '{style_name}'")
-                    continue
-                other = QgsVectorLayer(uri, name, "ogr")
-                doc = QDomDocument()
-                doc.setContent(style_qml)
-                ok, message = other.importNamedStyle(doc)
-                if not ok:
-                    failures.append(f"{where}: style '{style_name}' does not apply: {message}")
-                    continue
-                want = expected(style_qml)
-                check_renderer(other, want, f"{where} style '{style_name}'", failures)
-                check_aliases(other, want, f"{where} style '{style_name}'", failures)
+            check_named_styles(layer, [(r[1], r[3]) for r in rows],
+                               lambda: QgsVectorLayer(uri, name, "ogr"), where, failures)
+
+def check_named_styles(layer, styles, open_layer, where, failures, aliases=None,
+                       renderer=True):
+    """Every (name, qml) of `styles` is listed by QGIS for `layer` and applies cleanly to a
+    layer fresh from open_layer(): its renderer (unless renderer=False, a table) and aliases
+    (checked by `aliases`, check_aliases by default)."""
+    aliases = aliases or check_aliases
+    # (related count, ids, names, descriptions, error): the layer's own styles come first
+    # (QGIS 3.22 then repeats other layers' rows, which are not looked at).
+    listed = layer.listStylesInDatabase()
+    names = set(listed[2][:listed[0]]) if listed[0] > 0 else set()
+    for style_name, style_qml in styles:
+        if style_name not in names:
+            failures.append(f"{where}: QGIS does not list the style '{style_name}'")
+            continue
+        other = open_layer()
+        doc = QDomDocument()
+        doc.setContent(style_qml)
+        ok, message = other.importNamedStyle(doc)
+        if not ok:
+            failures.append(f"{where}: style '{style_name}' does not apply: {message}")
+            continue
+        want = expected(style_qml)
+        if renderer:
+            check_renderer(other, want, f"{where} style '{style_name}'", failures)
+        aliases(other, want, f"{where} style '{style_name}'", failures)
 
 
 def main(argv):
